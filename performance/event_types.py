@@ -1,0 +1,327 @@
+"""The event contract of SPEC §2: every event type, its fields and their validation.
+
+Pure: no ORM, no clock. `validate_event` turns one decoded JSON object into a normalized
+event or a list of readable reasons. The same table drives the OpenAPI schema
+(`openapi.py`), so the documentation cannot drift from what ingestion accepts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+SHOP_CODE_RE = re.compile(r"^[a-z0-9-]{3,50}$")
+ID_MAX_LENGTH = 100
+TEXT_MAX_LENGTH = 5000
+TIERS = ("regular", "power_merchant", "power_merchant_pro", "official_store")
+VIOLATIONS = ("duplicate", "light", "manipulation", "medium", "fraud", "heavy")
+COMMON_FIELDS = ("id", "type", "shop", "at")
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: str  # "ref" (short identifier), "text", "int", "bool", "enum"
+    description: str
+    required: bool = True
+    choices: tuple[str, ...] = ()
+    minimum: int | None = None
+    maximum: int | None = None
+    default: Any = None  # applied when an optional field is absent (None: left out)
+
+
+@dataclass(frozen=True)
+class EventType:
+    name: str
+    description: str
+    fields: tuple[Field, ...] = ()
+    subject: str | None = None  # the field stored in Event.subject (order, case, ...)
+    field_names: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "field_names", frozenset(f.name for f in self.fields))
+
+
+def _order(description: str = "Order (invoice) id, e.g. INV/20250407/MPL/123") -> Field:
+    return Field("order", "ref", description)
+
+
+EVENT_TYPES: dict[str, EventType] = {
+    t.name: t
+    for t in (
+        EventType(
+            "shop.registered",
+            "Creates or updates the shop; must precede the shop's other events.",
+            (
+                Field("name", "text", "Shop name shown to sellers"),
+                Field("tier", "enum", "Merchant tier", choices=TIERS),
+            ),
+        ),
+        EventType(
+            "order.verified",
+            "An order was verified: the denominator of rates.",
+            (
+                _order(),
+                Field("amount", "int", "Order amount in IDR", minimum=0),
+                Field("buyer", "ref", "Buyer id"),
+            ),
+            subject="order",
+        ),
+        EventType("order.shipped", "The order was shipped.", (_order(),), subject="order"),
+        EventType("order.completed", "The order was completed.", (_order(),), subject="order"),
+        EventType(
+            "order.ignored",
+            "The seller let the order cancel automatically (penalty ORDER_IGNORED).",
+            (_order(),),
+            subject="order",
+        ),
+        EventType(
+            "shipment.ignored",
+            "The shipment was not processed in time (penalty SHIPMENT_IGNORED).",
+            (_order(),),
+            subject="order",
+        ),
+        EventType(
+            "shipment.cancelled_by_seller",
+            "The seller cancelled a confirmed order (penalty SHIPMENT_CANCELLED).",
+            (_order(),),
+            subject="order",
+        ),
+        EventType(
+            "order.cancelled_in_verification",
+            "The seller cancelled during verification (weekly CANCELLATION_ABUSE).",
+            (_order(),),
+            subject="order",
+        ),
+        EventType(
+            "resolution.seller_at_fault",
+            "The resolution centre found the seller at fault (penalty RESOLUTION_FAULT).",
+            (Field("case", "ref", "Resolution case id"), _order()),
+            subject="order",
+        ),
+        EventType(
+            "resolution.combined_penalty",
+            "Combined resolution-centre penalty (penalty RESOLUTION_COMBINED).",
+            (Field("case", "ref", "Resolution case id"),),
+            subject="case",
+        ),
+        EventType(
+            "order.extension_approved",
+            "A time extension was approved (weekly EXTENSION_LIMIT).",
+            (_order(),),
+            subject="order",
+        ),
+        EventType(
+            "transaction.manipulation_flagged",
+            "A transaction was flagged as manipulation (weekly TRANSACTION_MANIPULATION).",
+            (_order(),),
+            subject="order",
+        ),
+        EventType(
+            "product.violation",
+            "A product or shop violation (penalties PRODUCT_* and SHOP_FRAUD).",
+            (
+                Field("violation", "enum", "Violation kind", choices=VIOLATIONS),
+                Field("product", "ref", "Product id", required=False),
+            ),
+            subject="product",
+        ),
+        EventType(
+            "order.partial_shipment_accepted",
+            "The buyer accepted a partial shipment (monthly PARTIAL_SHIPMENT).",
+            (_order(),),
+            subject="order",
+        ),
+        EventType(
+            "review.posted",
+            "A buyer reviewed an order.",
+            (
+                _order(),
+                Field("rating", "int", "Stars, 1 to 5", minimum=1, maximum=5),
+                Field("buyer", "ref", "Buyer id"),
+            ),
+            subject="order",
+        ),
+        EventType(
+            "shop.holiday_mode",
+            "Holiday mode switched on or off at `at`.",
+            (Field("enabled", "bool", "true: switched on; false: switched off"),),
+        ),
+        EventType(
+            "chat.message",
+            "A buyer or seller chat message (CS evaluation, guideline check).",
+            (
+                Field("conversation", "ref", "Conversation id"),
+                Field("message", "ref", "Message id"),
+                Field("sender", "enum", "Who wrote it", choices=("buyer", "seller")),
+                Field("buyer", "ref", "Buyer id"),
+                Field("text", "text", "Message text (may be empty, e.g. a picture)"),
+                Field(
+                    "auto_reply",
+                    "bool",
+                    "Sent by an auto-reply or FAQ answer",
+                    required=False,
+                    default=False,
+                ),
+                Field(
+                    "phase",
+                    "enum",
+                    "Before or after the sale",
+                    required=False,
+                    choices=("pre_sale", "post_sale"),
+                ),
+            ),
+            subject="conversation",
+        ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class NormalizedEvent:
+    id: str
+    type: str
+    shop: str
+    at: datetime  # aware, UTC
+    data: dict[str, Any]
+
+    @property
+    def subject(self) -> str | None:
+        name = EVENT_TYPES[self.type].subject
+        return self.data.get(name) if name else None
+
+    def canonical(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "type": self.type,
+            "shop": self.shop,
+            "at": self.at.isoformat(),
+            **self.data,
+        }
+
+    @property
+    def digest(self) -> str:
+        """Fingerprint of the content: equal events (same instant, any offset) match."""
+        text = json.dumps(self.canonical(), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _describe(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def parse_time(value: Any) -> datetime | None:
+    """An ISO 8601 date and time with an offset, as an aware UTC datetime; None if not."""
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None or parsed.utcoffset() is None:
+        return None
+    return parsed.astimezone(UTC)
+
+
+def _check_field(spec: Field, value: Any) -> str | None:
+    name = spec.name
+    if spec.kind in ("ref", "text"):
+        if not isinstance(value, str):
+            return f"field '{name}' must be a string, got {_describe(value)}"
+        if spec.kind == "ref":
+            if not value.strip():
+                return f"field '{name}' must not be empty"
+            if len(value) > ID_MAX_LENGTH:
+                return f"field '{name}' is longer than {ID_MAX_LENGTH} characters"
+        elif len(value) > TEXT_MAX_LENGTH:
+            return f"field '{name}' is longer than {TEXT_MAX_LENGTH} characters"
+        elif spec.name == "name" and not value.strip():
+            return f"field '{name}' must not be empty"
+    elif spec.kind == "int":
+        if isinstance(value, bool) or not isinstance(value, int):
+            return f"field '{name}' must be an integer, got {_describe(value)}"
+        if spec.minimum is not None and value < spec.minimum:
+            if spec.maximum is not None:
+                return f"field '{name}' must be between {spec.minimum} and {spec.maximum}, got {value}"
+            return f"field '{name}' must be {spec.minimum} or more, got {value}"
+        if spec.maximum is not None and value > spec.maximum:
+            return f"field '{name}' must be between {spec.minimum} and {spec.maximum}, got {value}"
+    elif spec.kind == "bool":
+        if not isinstance(value, bool):
+            return f"field '{name}' must be true or false, got {_describe(value)}"
+    elif spec.kind == "enum":
+        if value not in spec.choices:
+            return f"field '{name}' must be one of {', '.join(spec.choices)}; got {_describe(value)}"
+    return None
+
+
+def validate_event(obj: Any) -> tuple[NormalizedEvent | None, list[str]]:
+    """Validate one decoded event. Returns (event, []) or (None, reasons)."""
+    if not isinstance(obj, dict):
+        return None, [f"an event must be a JSON object, got {_describe(obj)}"]
+    errors: list[str] = []
+
+    event_id = obj.get("id")
+    if "id" not in obj:
+        errors.append("missing field 'id'")
+    elif not isinstance(event_id, str) or not event_id.strip():
+        errors.append(f"field 'id' must be a non-empty string, got {_describe(event_id)}")
+    elif len(event_id) > ID_MAX_LENGTH:
+        errors.append(f"field 'id' is longer than {ID_MAX_LENGTH} characters")
+
+    shop = obj.get("shop")
+    if "shop" not in obj:
+        errors.append("missing field 'shop'")
+    elif not isinstance(shop, str) or not SHOP_CODE_RE.match(shop):
+        errors.append(
+            f"field 'shop' must be a shop code of 3-50 characters a-z, 0-9 or '-', "
+            f"got {_describe(shop)}"
+        )
+
+    at = None
+    if "at" not in obj:
+        errors.append("missing field 'at'")
+    else:
+        at = parse_time(obj["at"])
+        if at is None:
+            errors.append(
+                f"field 'at' must be an ISO 8601 time with an offset "
+                f"(e.g. 2025-04-07T09:30:00+07:00), got {_describe(obj['at'])}"
+            )
+
+    type_name = obj.get("type")
+    event_type = EVENT_TYPES.get(type_name) if isinstance(type_name, str) else None
+    if "type" not in obj:
+        errors.append("missing field 'type'")
+    elif event_type is None:
+        errors.append(f"unknown event type {_describe(type_name)}")
+
+    data: dict[str, Any] = {}
+    if event_type is not None:
+        for spec in event_type.fields:
+            if spec.name not in obj:
+                if spec.required:
+                    errors.append(f"missing field '{spec.name}' for {event_type.name}")
+                elif spec.default is not None:
+                    data[spec.name] = spec.default
+                continue
+            problem = _check_field(spec, obj[spec.name])
+            if problem:
+                errors.append(problem)
+            else:
+                data[spec.name] = obj[spec.name]
+        unknown = sorted(set(obj) - set(COMMON_FIELDS) - event_type.field_names)
+        if unknown:
+            errors.append(
+                f"unknown field{'s' if len(unknown) > 1 else ''} "
+                f"{', '.join(repr(u) for u in unknown)} for {event_type.name}"
+            )
+
+    if errors:
+        return None, errors
+    return NormalizedEvent(id=event_id, type=type_name, shop=shop, at=at, data=data), []

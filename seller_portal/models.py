@@ -1,0 +1,66 @@
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+SHOP_CODE_PATTERN = r"^[a-z0-9-]{3,50}$"
+
+
+class Tier(models.TextChoices):
+    REGULAR = "regular", _("Regular Merchant")
+    POWER_MERCHANT = "power_merchant", _("Power Merchant")
+    POWER_MERCHANT_PRO = "power_merchant_pro", _("Power Merchant Pro")
+    OFFICIAL_STORE = "official_store", _("Official Store")
+
+
+class Shop(models.Model):
+    """A marketplace shop, created and updated by `shop.registered` events."""
+
+    code = models.CharField(
+        _("kode"),
+        max_length=50,
+        unique=True,
+        validators=[RegexValidator(SHOP_CODE_PATTERN, _("3–50 huruf kecil, angka atau '-'."))],
+    )
+    name = models.CharField(_("nama"), max_length=200)
+    tier = models.CharField(_("tingkat"), max_length=32, choices=Tier.choices)
+    # `at` of the shop.registered event whose name and tier the shop shows: a late, older
+    # registration event never overwrites a newer one.
+    registered_at = models.DateTimeField(_("terdaftar pada"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("toko")
+        verbose_name_plural = _("toko")
+        permissions = [("view_all_shops", _("Dapat membaca halaman portal semua toko"))]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", _("Pemilik")
+    AGENT = "agent", _("Agen")
+
+
+class Membership(models.Model):
+    """A user's role in a shop. Owners manage the shop; agents view, answer and file tickets."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("peran"), max_length=16, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("keanggotaan")
+        verbose_name_plural = _("keanggotaan")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "shop"], name="membership_unique_user_shop"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.shop.code} ({self.get_role_display()})"

@@ -1,0 +1,32 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from performance import api
+from seller_portal import views
+
+shop_patterns = (
+    [
+        path("", views.dashboard, name="dashboard"),
+        path("", include("performance.urls")),
+        path("", include("appeals.urls")),
+    ],
+    "portal",
+)
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("toko/<slug:shop_code>/", include(shop_patterns)),
+    path("api/v1/events", api.events_post, name="api-events"),
+    path("api/v1/openapi.json", api.openapi_json, name="api-openapi"),
+    path("healthz", views.health, name="health"),
+    path("admin/", admin.site.urls),
+]
+
+if settings.REDIS_URL:
+    urlpatterns.append(path("admin/rq/", include("django_rq.urls")))

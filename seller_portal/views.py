@@ -1,0 +1,46 @@
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from seller_portal import selectors
+from seller_portal.access import ShopAccess, shop_view, shops_for_user
+from seller_portal.jobs import redis_ping
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """One shop: straight to its dashboard. Several (or staff): a list to choose from."""
+    shops = list(shops_for_user(request.user)[:2])
+    if len(shops) == 1:
+        return redirect("portal:dashboard", shop_code=shops[0].code)
+    return render(
+        request, "portal/home.html", {"shops": shops_for_user(request.user).order_by("code")}
+    )
+
+
+@shop_view
+def dashboard(request: HttpRequest, access: ShopAccess) -> HttpResponse:
+    return render(
+        request,
+        "portal/dashboard.html",
+        {"last_event_at": selectors.shop_last_event_at(shop=access.shop), "active_nav": "dashboard"},
+    )
+
+
+@require_GET
+@never_cache
+def health(request: HttpRequest) -> JsonResponse:
+    """For load balancers and operators: the database and, when configured, Redis."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception as exc:  # noqa: BLE001 - report any failure as unhealthy
+        checks["database"] = f"error: {exc.__class__.__name__}"
+    checks["redis"] = redis_ping()
+    healthy = all(value in ("ok", "not configured") for value in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
