@@ -6,6 +6,7 @@ from django.views.i18n import set_language
 
 from performance import api
 from seller_portal import views
+from seller_portal.forms import LoginForm
 
 shop_patterns = (
     [
@@ -18,7 +19,11 @@ shop_patterns = (
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("toko/<slug:shop_code>/", include(shop_patterns)),

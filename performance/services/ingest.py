@@ -185,6 +185,8 @@ def events_ingest(
             transaction.set_rollback(True)
     result = batch.result
     if result.errors:
+        # Validation errors are found before the per-chunk checks; report in input order.
+        result.errors.sort(key=lambda error: error.position)
         result.stored = result.already_present = 0
         result.shops_created = result.shops_updated = 0
     return result

@@ -1,0 +1,77 @@
+import os
+from datetime import datetime
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group, User
+
+from seller_portal.models import Membership, Shop
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls made by test
+# set-up there are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+def pytest_sessionstart(session):
+    """Under CI=true, a missing PostgreSQL or Redis fails the run; it never skips."""
+    if os.environ.get("CI") != "true":
+        return
+    problems = []
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        problems.append("DATABASE_URL must point at PostgreSQL under CI=true")
+    if not settings.REDIS_URL:
+        problems.append("REDIS_URL must be set under CI=true")
+    else:
+        import redis
+
+        try:
+            redis.Redis.from_url(settings.REDIS_URL).ping()
+        except redis.RedisError as exc:
+            problems.append(f"Redis at {settings.REDIS_URL} is not reachable: {exc}")
+    if not os.path.exists(CHROMIUM):
+        problems.append(f"Chromium is missing at {CHROMIUM} (apt-get install -y chromium)")
+    if problems:
+        pytest.exit("CI services missing: " + "; ".join(problems), returncode=1)
+
+
+@pytest.fixture
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium, quiet on a closed network; never a downloaded browser."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "headless": True,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture
+def make_shop(db):
+    def make(code: str = "toko-a", name: str = "Toko A", tier: str = "power_merchant") -> Shop:
+        return Shop.objects.create(
+            code=code, name=name, tier=tier, registered_at=datetime.fromisoformat("2025-01-01T00:00+07:00")
+        )
+
+    return make
+
+
+@pytest.fixture
+def make_user(db):
+    def make(username: str, *, shop: Shop | None = None, role: str = "owner", groups=(), **extra):
+        user = User.objects.create_user(username=username, password="pw-12345-test", **extra)
+        if shop is not None:
+            Membership.objects.create(user=user, shop=shop, role=role)
+        for name in groups:
+            user.groups.add(Group.objects.get(name=name))
+        return user
+
+    return make
