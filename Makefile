@@ -27,6 +27,7 @@ $(VENV)/.dev-installed: requirements/dev.txt | $(VENV)/bin/python
 install: $(VENV)/.base-installed
 install-dev: $(VENV)/.dev-installed
 
+run: export DJANGO_DEBUG ?= true
 run: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seed_demo
@@ -40,10 +41,13 @@ run: install
 		$(PY) manage.py runserver $(HOST):$(PORT); \
 	fi
 
+# Tests need a Redis server (REDIS_URL, default below: database 15 of the local server) and,
+# for the browser tests, Debian's Chromium. DATABASE_URL defaults to a SQLite file; CI points it
+# at PostgreSQL (.ci/run).
 test: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(PY) -m pytest $(PYTEST_ARGS)
+	REDIS_URL="$${REDIS_URL:-redis://127.0.0.1:6379/15}" $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

@@ -229,34 +229,34 @@ def parse_time(value: Any) -> datetime | None:
 
 
 def _check_field(spec: Field, value: Any) -> str | None:
+    """The reason a field's value is unacceptable, or None."""
     name = spec.name
     if spec.kind in ("ref", "text"):
         if not isinstance(value, str):
             return f"field '{name}' must be a string, got {_describe(value)}"
-        if spec.kind == "ref":
-            if not value.strip():
-                return f"field '{name}' must not be empty"
-            if len(value) > ID_MAX_LENGTH:
-                return f"field '{name}' is longer than {ID_MAX_LENGTH} characters"
-        elif len(value) > TEXT_MAX_LENGTH:
-            return f"field '{name}' is longer than {TEXT_MAX_LENGTH} characters"
-        elif spec.name == "name" and not value.strip():
+        limit = ID_MAX_LENGTH if spec.kind == "ref" else TEXT_MAX_LENGTH
+        if len(value) > limit:
+            return f"field '{name}' is longer than {limit} characters"
+        # References and names identify something; only message text may be empty.
+        if (spec.kind == "ref" or name == "name") and not value.strip():
             return f"field '{name}' must not be empty"
-    elif spec.kind == "int":
+        return None
+    if spec.kind == "int":
         if isinstance(value, bool) or not isinstance(value, int):
             return f"field '{name}' must be an integer, got {_describe(value)}"
-        if spec.minimum is not None and value < spec.minimum:
-            if spec.maximum is not None:
-                return f"field '{name}' must be between {spec.minimum} and {spec.maximum}, got {value}"
-            return f"field '{name}' must be {spec.minimum} or more, got {value}"
-        if spec.maximum is not None and value > spec.maximum:
+        too_low = spec.minimum is not None and value < spec.minimum
+        too_high = spec.maximum is not None and value > spec.maximum
+        if spec.maximum is not None and (too_low or too_high):
             return f"field '{name}' must be between {spec.minimum} and {spec.maximum}, got {value}"
-    elif spec.kind == "bool":
+        if too_low:
+            return f"field '{name}' must be {spec.minimum} or more, got {value}"
+        return None
+    if spec.kind == "bool":
         if not isinstance(value, bool):
             return f"field '{name}' must be true or false, got {_describe(value)}"
-    elif spec.kind == "enum":
-        if value not in spec.choices:
-            return f"field '{name}' must be one of {', '.join(spec.choices)}; got {_describe(value)}"
+        return None
+    if value not in spec.choices:
+        return f"field '{name}' must be one of {', '.join(spec.choices)}; got {_describe(value)}"
     return None
 
 

@@ -26,7 +26,10 @@ def dashboard(request: HttpRequest, access: ShopAccess) -> HttpResponse:
     return render(
         request,
         "portal/dashboard.html",
-        {"last_event_at": selectors.shop_last_event_at(shop=access.shop), "active_nav": "dashboard"},
+        {
+            "last_event_at": selectors.shop_last_event_at(shop=access.shop),
+            "active_nav": "dashboard",
+        },
     )
 
 
@@ -43,4 +46,6 @@ def health(request: HttpRequest) -> JsonResponse:
         checks["database"] = f"error: {exc.__class__.__name__}"
     checks["redis"] = redis_ping()
     healthy = all(value in ("ok", "not configured") for value in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
+    )

@@ -36,7 +36,7 @@ def pytest_sessionstart(session):
         pytest.exit("CI services missing: " + "; ".join(problems), returncode=1)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """Debian's Chromium, quiet on a closed network; never a downloaded browser."""
     return {
@@ -58,7 +58,10 @@ def browser_type_launch_args(browser_type_launch_args):
 def make_shop(db):
     def make(code: str = "toko-a", name: str = "Toko A", tier: str = "power_merchant") -> Shop:
         return Shop.objects.create(
-            code=code, name=name, tier=tier, registered_at=datetime.fromisoformat("2025-01-01T00:00+07:00")
+            code=code,
+            name=name,
+            tier=tier,
+            registered_at=datetime.fromisoformat("2025-01-01T00:00+07:00"),
         )
 
     return make

@@ -61,7 +61,10 @@ def test_invalid_batch_stores_nothing_and_lists_errors_by_index(client, token):
     assert response.status_code == 400
     assert response.json() == {
         "errors": [
-            {"index": 2, "reason": "unknown shop 'toko-x': a shop.registered event must come first"},
+            {
+                "index": 2,
+                "reason": "unknown shop 'toko-x': a shop.registered event must come first",
+            },
             {"index": 3, "reason": "field 'rating' must be an integer, got \"5\""},
         ]
     }
@@ -70,8 +73,11 @@ def test_invalid_batch_stores_nothing_and_lists_errors_by_index(client, token):
 
 
 def test_conflicting_id_names_the_earlier_index(client, token):
-    batch = [registration(), event("order.shipped", id="e-1", order="I/1"),
-             event("order.shipped", id="e-1", order="I/2")]
+    batch = [
+        registration(),
+        event("order.shipped", id="e-1", order="I/1"),
+        event("order.shipped", id="e-1", order="I/2"),
+    ]
 
     response = post(client, batch, token)
 
@@ -174,9 +180,23 @@ def test_openapi_document_describes_every_event_type(client):
     mapping = doc["components"]["schemas"]["Event"]["discriminator"]["mapping"]
     assert set(mapping) == set(EVENT_TYPES)
     chat = doc["components"]["schemas"]["ChatMessage"]
-    assert chat["required"] == ["id", "type", "shop", "at", "conversation", "message", "sender",
-                                "buyer", "text"]
+    assert chat["required"] == [
+        "id",
+        "type",
+        "shop",
+        "at",
+        "conversation",
+        "message",
+        "sender",
+        "buyer",
+        "text",
+    ]
     assert chat["properties"]["sender"]["enum"] == ["buyer", "seller"]
     assert doc["paths"]["/api/v1/events"]["post"]["responses"].keys() == {
-        "200", "400", "401", "403", "413", "415"
+        "200",
+        "400",
+        "401",
+        "403",
+        "413",
+        "415",
     }

@@ -115,7 +115,9 @@ def test_same_id_twice_in_one_file(tmp_path):
     code, _, err = run(path)
 
     assert code == 1
-    assert err.splitlines()[0] == "line 4: id 'e-2' already appears on line 2 with different content"
+    assert (
+        err.splitlines()[0] == "line 4: id 'e-2' already appears on line 2 with different content"
+    )
     assert Event.objects.count() == 0
 
 
@@ -140,10 +142,12 @@ def test_events_of_an_unregistered_shop_are_rejected(tmp_path):
 
 def test_later_registration_updates_the_shop_and_an_older_one_does_not(tmp_path):
     run(write(tmp_path, jsonl(registration(at="2025-02-01T00:00:00+07:00"))))
-    newer = registration(id="reg-2", name="Toko A Baru", tier="power_merchant_pro",
-                         at="2025-03-01T00:00:00+07:00")
-    older = registration(id="reg-3", name="Nama Lama", tier="regular",
-                         at="2025-01-15T00:00:00+07:00")
+    newer = registration(
+        id="reg-2", name="Toko A Baru", tier="power_merchant_pro", at="2025-03-01T00:00:00+07:00"
+    )
+    older = registration(
+        id="reg-3", name="Nama Lama", tier="regular", at="2025-01-15T00:00:00+07:00"
+    )
 
     code, out, _ = run(write(tmp_path, jsonl(newer, older), name="more.jsonl"))
 
@@ -218,8 +222,15 @@ def test_chunks_see_earlier_chunks_of_the_same_batch():
 
 
 def test_chat_message_default_is_stored(tmp_path):
-    chat = event("chat.message", id="m-1", conversation="c-1", message="m-1", sender="buyer",
-                 buyer="b-1", text="Kak, barangnya ready?")
+    chat = event(
+        "chat.message",
+        id="m-1",
+        conversation="c-1",
+        message="m-1",
+        sender="buyer",
+        buyer="b-1",
+        text="Kak, barangnya ready?",
+    )
     run(write(tmp_path, jsonl(registration(), chat)))
 
     stored = Event.objects.get(event_id="m-1")

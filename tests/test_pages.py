@@ -46,10 +46,14 @@ def test_language_switcher_turns_the_portal_english(client, owner):
 def test_last_event_time_is_shown_in_wib(client, owner):
     from performance.services.ingest import events_ingest
 
-    events_ingest(items=enumerate([
-        registration(),
-        event("order.shipped", id="e-1", order="I/1", at="2025-04-07T23:30:00Z"),
-    ]))
+    events_ingest(
+        items=enumerate(
+            [
+                registration(),
+                event("order.shipped", id="e-1", order="I/1", at="2025-04-07T23:30:00Z"),
+            ]
+        )
+    )
 
     html = client.get("/toko/toko-a/").content.decode()
 
@@ -58,8 +62,7 @@ def test_last_event_time_is_shown_in_wib(client, owner):
 
 @pytest.mark.parametrize(
     ("page", "budget"),
-    [("dashboard", 5), ("penalties", 4), ("cs", 4), ("holiday", 4), ("tickets", 4),
-     ("appeals", 4)],
+    [("dashboard", 5), ("penalties", 4), ("cs", 4), ("holiday", 4), ("tickets", 4), ("appeals", 4)],
 )
 def test_page_query_budget(client, owner, django_assert_max_num_queries, page, budget):
     url = reverse(f"portal:{page}", args=["toko-a"])

@@ -1,0 +1,63 @@
+"""A demo seller logs in, sees the shell in Indonesian, switches to English and logs out."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+@pytest.fixture
+def seller(make_shop, make_user):
+    shop = make_shop("toko-batik-sari", "Batik Sari")
+    return make_user("sari", shop=shop, role="owner", first_name="Sari")
+
+
+def test_seller_logs_in_switches_language_and_logs_out(page: Page, live_server, seller):
+    page.goto(f"{live_server.url}/toko/toko-batik-sari/")
+
+    # Not logged in: the login page, in Indonesian.
+    expect(page).to_have_url(f"{live_server.url}/login/?next=/toko/toko-batik-sari/")
+    expect(page.get_by_role("heading", name="Masuk")).to_be_visible()
+    page.get_by_label("Nama pengguna").fill("sari")
+    page.get_by_label("Kata sandi").fill("pw-12345-test")
+    page.get_by_role("button", name="Masuk").click()
+
+    expect(page).to_have_url(f"{live_server.url}/toko/toko-batik-sari/")
+    expect(page.locator("html")).to_have_attribute("lang", "id")
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+    nav = page.get_by_role("navigation", name="Menu toko")
+    expect(nav.get_by_role("link")).to_have_text(
+        ["Dashboard", "Penalti", "Layanan Pelanggan", "Mode Libur", "Tiket", "Banding"]
+    )
+    expect(page.get_by_text("Batik Sari", exact=True)).to_be_visible()
+    expect(page.get_by_text("Peran Anda: Pemilik")).to_be_visible()
+
+    # The switcher submits itself on change (portal.js); no inline script is needed.
+    page.get_by_label("Bahasa").select_option("en")
+
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("navigation", name="Shop menu").get_by_role("link")).to_have_text(
+        ["Dashboard", "Penalties", "Customer Service", "Holiday Mode", "Tickets", "Appeals"]
+    )
+    expect(page.get_by_text("Your role: Owner")).to_be_visible()
+
+    page.get_by_role("button", name="Log out").click()
+
+    expect(page).to_have_url(f"{live_server.url}/login/")
+    expect(page.get_by_role("heading", name="Log in")).to_be_visible()
+    page.goto(f"{live_server.url}/toko/toko-batik-sari/")
+    expect(page).to_have_url(f"{live_server.url}/login/?next=/toko/toko-batik-sari/")
+
+
+def test_shell_fits_a_phone(page: Page, live_server, seller):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Nama pengguna").fill("sari")
+    page.get_by_label("Kata sandi").fill("pw-12345-test")
+    page.get_by_role("button", name="Masuk").click()
+
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+    # Nothing wider than the screen: the menu scrolls inside itself instead.
+    assert page.evaluate("document.documentElement.scrollWidth") == 390
+    page.get_by_role("link", name="Banding").click()
+    expect(page.get_by_role("heading", name="Banding")).to_be_visible()
