@@ -109,7 +109,7 @@ def record(label: str, number: int) -> None:
     RESULTS.append((label, number))
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 @override_settings(JOBS_IN_PROCESS=True)
 def test_in_process_jobs_run_after_commit():
     from django.db import transaction
@@ -121,7 +121,7 @@ def test_in_process_jobs_run_after_commit():
     assert RESULTS == [("in-process", 1)]
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_rq_jobs_go_through_redis_and_a_worker(settings):
     """With REDIS_URL (as in CI), enqueue puts the job on the real queue; a worker runs it."""
     if not settings.REDIS_URL:

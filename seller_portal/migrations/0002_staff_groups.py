@@ -1,25 +1,13 @@
 """Staff groups: support files tickets and reads any shop; reviewers decide in admin.
 
-Later migrations add the permissions of models that arrive later (tickets, appeals) to
-these groups.
+The group list lives in ``seller_portal.roles``; its post-migrate hook grants permissions of
+models that arrive in later migrations (tickets, appeals).
 """
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-GROUP_PERMISSIONS = {
-    "support": [
-        ("seller_portal", "view_all_shops"),
-        ("seller_portal", "view_shop"),
-        ("seller_portal", "view_membership"),
-        ("performance", "view_event"),
-    ],
-    "reviewer": [
-        ("seller_portal", "view_shop"),
-        ("seller_portal", "view_membership"),
-        ("performance", "view_event"),
-    ],
-}
+from seller_portal.roles import STAFF_GROUP_PERMISSIONS, sync_staff_groups
 
 
 def create_groups(apps, schema_editor):
@@ -29,18 +17,11 @@ def create_groups(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, perms in GROUP_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        for app_label, codename in perms:
-            group.permissions.add(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
+    sync_staff_groups(apps, schema_editor.connection.alias)
 
 
 def remove_groups(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name__in=GROUP_PERMISSIONS).delete()
+    apps.get_model("auth", "Group").objects.filter(name__in=STAFF_GROUP_PERMISSIONS).delete()
 
 
 class Migration(migrations.Migration):
