@@ -1,15 +1,22 @@
 """A demo seller logs in, sees the shell in Indonesian, switches to English and logs out."""
 
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def seller(make_shop, make_user):
-    shop = make_shop("toko-batik-sari", "Batik Sari")
-    return make_user("sari", shop=shop, role="owner", first_name="Sari")
+def seller(settings):
+    """The demo seller of the README: `demo`, owner of Batik Sari Pekalongan."""
+    settings.DEBUG = True  # seed_demo creates its published-password accounts only then
+    call_command(
+        "seed_demo", "--today", "2026-11-23", "--shops", "3", "--weeks", "1", stdout=StringIO()
+    )
+    settings.DEBUG = False
 
 
 def test_seller_logs_in_switches_language_and_logs_out(page: Page, live_server, seller):
@@ -18,8 +25,8 @@ def test_seller_logs_in_switches_language_and_logs_out(page: Page, live_server, 
     # Not logged in: the login page, in Indonesian.
     expect(page).to_have_url(f"{live_server.url}/login/?next=/toko/toko-batik-sari/")
     expect(page.get_by_role("heading", name="Masuk")).to_be_visible()
-    page.get_by_label("Nama pengguna").fill("sari")
-    page.get_by_label("Kata sandi").fill("pw-12345-test")
+    page.get_by_label("Nama pengguna").fill("demo")
+    page.get_by_label("Kata sandi").fill("demo12345")
     page.get_by_role("button", name="Masuk").click()
 
     expect(page).to_have_url(f"{live_server.url}/toko/toko-batik-sari/")
@@ -29,7 +36,7 @@ def test_seller_logs_in_switches_language_and_logs_out(page: Page, live_server, 
     expect(nav.get_by_role("link")).to_have_text(
         ["Dashboard", "Penalti", "Layanan Pelanggan", "Mode Libur", "Tiket", "Banding"]
     )
-    expect(page.get_by_text("Batik Sari", exact=True)).to_be_visible()
+    expect(page.get_by_text("Batik Sari Pekalongan", exact=True)).to_be_visible()
     expect(page.get_by_text("Peran Anda: Pemilik")).to_be_visible()
 
     # The switcher submits itself on change (portal.js); no inline script is needed.
@@ -52,10 +59,14 @@ def test_seller_logs_in_switches_language_and_logs_out(page: Page, live_server, 
 def test_shell_fits_a_phone(page: Page, live_server, seller):
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Nama pengguna").fill("sari")
-    page.get_by_label("Kata sandi").fill("pw-12345-test")
+    page.get_by_label("Nama pengguna").fill("demo")
+    page.get_by_label("Kata sandi").fill("demo12345")
     page.get_by_role("button", name="Masuk").click()
 
+    # `demo` belongs to three shops: the portal asks which one.
+    expect(page.get_by_role("heading", name="Pilih toko")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") == 390
+    page.get_by_role("link", name="Batik Sari Pekalongan").click()
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
     # Nothing wider than the screen: the menu scrolls inside itself instead.
     assert page.evaluate("document.documentElement.scrollWidth") == 390
