@@ -11,19 +11,23 @@ from django.db import transaction
 logger = logging.getLogger(__name__)
 
 
-def enqueue(func: Callable, *args, queue: str = "default", **kwargs) -> None:
+def enqueue(func: Callable, *args, queue: str = "default", retries: int = 0, **kwargs) -> None:
     """Run `func(*args, **kwargs)` after the current transaction commits.
 
     With Redis, the job goes to the RQ queue (django-rq holds it until commit); without, it
-    runs in this process right after commit, so a laptop needs no Redis server. Jobs must
-    take ids, not model instances, and be safe to run twice.
+    runs in this process right after commit, so a laptop needs no Redis server; a failure is
+    logged (and recorded by the job itself) rather than breaking the request that caused it.
+    Jobs must take ids, not model instances, and be safe to run twice: RQ retries a failed
+    job `retries` times, after 1, 5 and 15 minutes.
     """
     if settings.JOBS_IN_PROCESS:
-        transaction.on_commit(lambda: func(*args, **kwargs))
+        transaction.on_commit(lambda: func(*args, **kwargs), robust=True)
         return
     import django_rq
+    from rq import Retry
 
-    django_rq.get_queue(queue).enqueue(func, *args, **kwargs)
+    options = {"retry": Retry(max=retries, interval=[60, 300, 900])} if retries else {}
+    django_rq.get_queue(queue).enqueue(func, *args, **kwargs, **options)
 
 
 def redis_ping() -> str:

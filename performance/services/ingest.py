@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from itertools import islice
 from typing import Any
 
 from django.db import transaction
 
 from performance.event_types import NormalizedEvent, validate_event
+from performance.jobs import enqueue_results_update
 from performance.models import Event
 from seller_portal.models import Shop
 
@@ -41,6 +43,8 @@ class IngestResult:
     shops_updated: int = 0
     seen: int = 0
     errors: list[IngestError] = field(default_factory=list)
+    # Shop id -> the earliest `at` among the events this batch stored: where results change.
+    earliest_by_shop: dict[int, datetime] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -142,6 +146,11 @@ class _Batch:
             batch_size=CHUNK_SIZE,
         )
         self.result.stored += len(new_events)
+        earliest = self.result.earliest_by_shop
+        for _, event in new_events:
+            shop_id = self.shop_ids[event.shop]
+            if shop_id not in earliest or event.at < earliest[shop_id]:
+                earliest[shop_id] = event.at
 
     def _register_shop(self, event: NormalizedEvent) -> None:
         name, tier = event.data["name"], event.data["tier"]
@@ -183,10 +192,14 @@ def events_ingest(
                 on_progress(batch.result.seen)
         if batch.result.errors:
             transaction.set_rollback(True)
+        elif batch.result.earliest_by_shop:
+            # Late or new events change results: recompute what they touch, after commit.
+            enqueue_results_update(since_by_shop=batch.result.earliest_by_shop)
     result = batch.result
     if result.errors:
         # Validation errors are found before the per-chunk checks; report in input order.
         result.errors.sort(key=lambda error: error.position)
         result.stored = result.already_present = 0
         result.shops_created = result.shops_updated = 0
+        result.earliest_by_shop = {}
     return result

@@ -1,0 +1,79 @@
+"""Business calendar of SPEC §1, in WIB (Asia/Jakarta, UTC+7, no DST).
+
+Penalty weeks run Sunday–Saturday and are issued on the following Sunday; penalty months are
+issued on the 1st of the next month; scores are refreshed every Monday from data strictly
+before Monday 00:00 WIB.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+WIB = ZoneInfo("Asia/Jakarta")
+SUNDAY, MONDAY = 6, 0  # date.weekday()
+
+
+def wib_date(moment: datetime) -> date:
+    """The calendar day in WIB of an aware datetime."""
+    return moment.astimezone(WIB).date()
+
+
+def wib_midnight(day: date) -> datetime:
+    """00:00 WIB of `day`, as an aware UTC datetime (for comparisons with stored times)."""
+    return datetime.combine(day, time(), WIB).astimezone(UTC)
+
+
+def penalty_week_start(day: date) -> date:
+    """The Sunday that starts the penalty week containing `day`."""
+    return day - timedelta(days=(day.weekday() + 1) % 7)
+
+
+def penalty_week_end(week_start: date) -> date:
+    """The Saturday that ends a penalty week."""
+    return week_start + timedelta(days=6)
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def next_month_start(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def weekly_run_date(week_start: date) -> date:
+    """Weekly rules of a penalty week are issued on the Sunday after it."""
+    return week_start + timedelta(days=7)
+
+
+def monthly_run_date(first: date) -> date:
+    """Monthly rules are issued on the 1st of the next month."""
+    return next_month_start(first)
+
+
+def last_monday(day: date) -> date:
+    """The most recent Monday on or before `day`."""
+    return day - timedelta(days=day.weekday())
+
+
+def days(first: date, last: date) -> Iterator[date]:
+    """Every date from `first` to `last`, both included."""
+    for offset in range((last - first).days + 1):
+        yield first + timedelta(days=offset)
+
+
+def run_dates(first: date, last: date) -> Iterator[tuple[date, str]]:
+    """The scheduled runs between two dates (both included), in the order they happen.
+
+    On a date that is several kinds of run day, the penalty rules come before the score
+    refresh (which only counts penalties issued before its own date anyway).
+    """
+    for day in days(first, last):
+        if day.weekday() == SUNDAY:
+            yield day, "weekly_rules"
+        if day.day == 1:
+            yield day, "monthly_rules"
+        if day.weekday() == MONDAY:
+            yield day, "score_refresh"
