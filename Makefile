@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev lint format lock messages worker clean
+.PHONY: run test install install-dev lint format lock messages worker cron clean
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Python 3.12 or newer is required (found %s)" % sys.version.split()[0])'
@@ -32,9 +32,10 @@ run: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seed_demo
 	@if [ -n "$$REDIS_URL" ]; then \
-		echo "REDIS_URL is set: starting an RQ worker beside the server"; \
+		echo "REDIS_URL is set: starting an RQ worker and the cron scheduler beside the server"; \
 		trap 'kill 0' EXIT; \
 		$(PY) manage.py rqworker default & \
+		$(PY) manage.py rqcron seller_portal.schedule & \
 		$(PY) manage.py runserver $(HOST):$(PORT); \
 	else \
 		$(PY) manage.py runserver $(HOST):$(PORT); \
@@ -63,6 +64,9 @@ messages: install
 
 worker: install
 	$(PY) manage.py rqworker default
+
+cron: install
+	$(PY) manage.py rqcron seller_portal.schedule
 
 # Re-resolve the pinned versions from pyproject.toml's ranges.
 lock:

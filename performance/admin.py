@@ -1,20 +1,19 @@
+import json
+
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from performance.models import ApiClient, Event
+from performance.models import ApiClient, Event, JobRun, Penalty, RuleSet, ScoreSnapshot
 from performance.services.api_clients import api_client_create, api_client_rotate
+from performance.services.rule_sets import rule_set_has_results, rule_set_validate
 
 
-@admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
-    """Events are the marketplace's record: staff read them, nobody edits them here."""
-
-    list_display = ["event_id", "type", "shop", "at", "subject", "received_at"]
-    list_filter = ["type"]
-    search_fields = ["event_id", "shop__code", "subject"]
-    date_hierarchy = "at"
-    list_select_related = ["shop"]
-    show_full_result_count = False
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Results and records: computed from events, so staff read them and never edit them."""
 
     def has_add_permission(self, request):
         return False
@@ -24,6 +23,18 @@ class EventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Event)
+class EventAdmin(ReadOnlyAdmin):
+    """Events are the marketplace's record: staff read them, nobody edits them here."""
+
+    list_display = ["event_id", "type", "shop", "at", "subject", "received_at"]
+    list_filter = ["type"]
+    search_fields = ["event_id", "shop__code", "subject"]
+    date_hierarchy = "at"
+    list_select_related = ["shop"]
+    show_full_result_count = False
 
 
 @admin.register(ApiClient)
@@ -63,3 +74,125 @@ class ApiClientAdmin(admin.ModelAdmin):
     def deactivate(self, request, queryset):
         count = queryset.update(is_active=False)
         messages.success(request, _("%(count)d klien dinonaktifkan.") % {"count": count})
+
+
+@admin.register(Penalty)
+class PenaltyAdmin(ReadOnlyAdmin):
+    list_display = ["shop", "rule", "points", "issued_on", "source", "voided_at", "rule_set"]
+    list_filter = ["rule", "rule_set", ("voided_at", admin.EmptyFieldListFilter)]
+    search_fields = ["shop__code", "source", "key"]
+    date_hierarchy = "issued_on"
+    list_select_related = ["shop", "rule_set"]
+    show_full_result_count = False
+
+
+@admin.register(ScoreSnapshot)
+class ScoreSnapshotAdmin(ReadOnlyAdmin):
+    list_display = [
+        "shop",
+        "refreshed_on",
+        "score",
+        "service",
+        "product",
+        "deduction",
+        "at_risk",
+        "is_current",
+        "rule_set",
+    ]
+    list_filter = ["is_current", "at_risk", "tier", "rule_set"]
+    search_fields = ["shop__code"]
+    date_hierarchy = "refreshed_on"
+    list_select_related = ["shop", "rule_set"]
+    show_full_result_count = False
+
+
+@admin.register(JobRun)
+class JobRunAdmin(ReadOnlyAdmin):
+    list_display = [
+        "id",
+        "kind",
+        "run_date",
+        "status",
+        "parent",
+        "attempts",
+        "triggered_by",
+        "started_at",
+        "finished_at",
+    ]
+    list_filter = ["status", "kind", "triggered_by"]
+    search_fields = ["error"]
+    date_hierarchy = "created_at"
+    list_select_related = ["parent"]
+
+
+class IndentedJSONField(forms.JSONField):
+    def prepare_value(self, value):
+        if isinstance(value, forms.fields.InvalidJSONInput):
+            return value  # show what staff typed, with the error
+        return json.dumps(value, indent=2, ensure_ascii=False)
+
+
+class RuleSetForm(forms.ModelForm):
+    parameters = IndentedJSONField(
+        label=_("Parameter"),
+        widget=forms.Textarea(attrs={"rows": 30, "cols": 90, "spellcheck": "false"}),
+        help_text=_("Semua nilai poin, tabel dan ambang SPEC §3–§4, dalam JSON."),
+    )
+
+    class Meta:
+        model = RuleSet
+        fields = ["version", "effective_from", "parameters", "note"]
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        candidate = RuleSet(
+            pk=self.instance.pk,
+            version=data["version"],
+            effective_from=data["effective_from"],
+            parameters=data["parameters"],
+        )
+        try:
+            rule_set_validate(rule_set=candidate, today=timezone.localdate())
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict) from None
+        return data
+
+
+@admin.register(RuleSet)
+class RuleSetAdmin(admin.ModelAdmin):
+    """Editable by staff; a version that produced results is frozen (new version instead)."""
+
+    form = RuleSetForm
+    list_display = ["version", "effective_from", "created_by", "created_at", "in_use"]
+    readonly_fields = ["summary", "created_by", "created_at"]
+    save_as = True  # "Save as new": the usual way to start the next version
+
+    @admin.display(boolean=True, description=_("sudah dipakai"))
+    def in_use(self, obj):
+        return rule_set_has_results(obj)
+
+    @admin.display(description=_("ringkasan"))
+    def summary(self, obj):
+        if obj.pk is None:
+            return "-"
+        params = obj.params
+        rows = [
+            (
+                _("Penalti per kejadian"),
+                ", ".join(f"{k} {v}" for k, v in params.event_penalties.items()),
+            ),
+            (_("Penyalahgunaan pembatalan"), params.cancellation_abuse),
+            (_("Manipulasi transaksi"), params.transaction_manipulation),
+            (_("Kirim sebagian"), f"{params.partial_points} / {params.partial_every}"),
+            (_("Masa aktif penalti (hari)"), params.penalty_lifetime_days),
+            (_("Batas pengurangan"), params.deduction_cap),
+            (_("Batas skor per tingkat"), params.tier_thresholds),
+        ]
+        return format_html_join("", "<p><strong>{}</strong>: {}</p>", rows)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)

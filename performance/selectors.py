@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 
-from performance.models import Penalty, RuleSet, ScoreSnapshot
-from performance.rules.penalties import penalty_status
+from performance.models import RULE_GROUPS, Penalty, RuleSet, ScoreSnapshot
+from performance.rules.penalties import (
+    PenaltyStatus,
+    active_until,
+    penalty_status,
+    status_issue_range,
+)
 from seller_portal.models import Shop
 
 
@@ -66,3 +73,135 @@ def scores_export(*, as_of: date, shop_code: str | None = None) -> dict:
             for shop in shops
         ],
     }
+
+
+# --- Seller pages -----------------------------------------------------------------------------
+
+TREND_WEEKS = 26
+PENALTIES_PER_PAGE = 20
+PENALTY_SORTS = {
+    "-issued_on": ("-issued_on", "rule", "source"),
+    "issued_on": ("issued_on", "rule", "source"),
+    "-points": ("-points", "-issued_on", "rule"),
+    "points": ("points", "-issued_on", "rule"),
+}
+
+
+@dataclass(frozen=True)
+class PenaltyRow:
+    penalty: Penalty
+    status: PenaltyStatus
+    active_until: date
+
+    @property
+    def counts_now(self) -> bool:
+        return self.status == PenaltyStatus.ACTIVE
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    latest: ScoreSnapshot | None
+    previous: ScoreSnapshot | None
+    trend: list[ScoreSnapshot]
+    active_penalties: list[PenaltyRow]
+    pending_penalties: list[PenaltyRow]
+
+    @property
+    def change(self) -> Decimal | None:
+        if self.latest is None or self.previous is None:
+            return None
+        if self.latest.score is None or self.previous.score is None:
+            return None
+        return self.latest.score - self.previous.score
+
+    @property
+    def active_points(self) -> int:
+        return sum(row.penalty.points for row in self.active_penalties)
+
+
+def _rows(penalties, as_of: date, lifetimes: dict[int, int]) -> list[PenaltyRow]:
+    rows = []
+    for penalty in penalties:
+        lifetime = lifetimes[penalty.rule_set_id]
+        status = penalty_status(
+            penalty.issued_on, as_of, voided=penalty.voided_at is not None, lifetime_days=lifetime
+        )
+        rows.append(PenaltyRow(penalty, status, active_until(penalty.issued_on, lifetime)))
+    return rows
+
+
+def shop_dashboard(*, shop: Shop, today: date) -> Dashboard:
+    """Three queries: the trend's snapshots, rule sets, the penalties in force or coming."""
+    trend = list(
+        ScoreSnapshot.objects.filter(shop=shop, is_current=True, refreshed_on__lte=today)
+        .select_related("rule_set")
+        .order_by("-refreshed_on")[:TREND_WEEKS]
+    )[::-1]
+    lifetimes = _lifetimes()
+    longest = max(lifetimes.values(), default=28)
+    recent = Penalty.objects.filter(
+        shop=shop,
+        voided_at__isnull=True,
+        issued_on__lte=today,
+        issued_on__gt=today - timedelta(days=longest),
+    ).order_by("-issued_on", "rule", "source")
+    rows = _rows(recent, today, lifetimes)
+    return Dashboard(
+        latest=trend[-1] if trend else None,
+        previous=trend[-2] if len(trend) > 1 else None,
+        trend=trend,
+        active_penalties=[r for r in rows if r.status == PenaltyStatus.ACTIVE],
+        pending_penalties=[r for r in rows if r.status == PenaltyStatus.PENDING],
+    )
+
+
+@dataclass(frozen=True)
+class PenaltyFilters:
+    group: str = ""
+    status: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    sort: str = "-issued_on"
+
+
+def penalty_history(*, shop: Shop, filters: PenaltyFilters, today: date):
+    """Penalties of a shop, filtered in SQL (the status by its issue-date range)."""
+    penalties = Penalty.objects.filter(shop=shop, issued_on__lte=today)
+    if filters.group:
+        penalties = penalties.filter(rule__in=RULE_GROUPS[filters.group])
+    if filters.date_from:
+        penalties = penalties.filter(issued_on__gte=filters.date_from)
+    if filters.date_to:
+        penalties = penalties.filter(issued_on__lte=filters.date_to)
+    if filters.status == PenaltyStatus.VOIDED:
+        penalties = penalties.filter(voided_at__isnull=False)
+    elif filters.status:
+        penalties = penalties.filter(voided_at__isnull=True)
+        # Each rule set may have its own lifetime: one date range per rule set.
+        ranges = Q(pk__in=[])
+        for rule_set_id, lifetime in _lifetimes().items():
+            first, last = status_issue_range(PenaltyStatus(filters.status), today, lifetime)
+            condition = Q(rule_set_id=rule_set_id)
+            if first is not None:
+                condition &= Q(issued_on__gte=first)
+            if last is not None:
+                condition &= Q(issued_on__lte=last)
+            ranges |= condition
+        penalties = penalties.filter(ranges)
+    return penalties.order_by(*PENALTY_SORTS[filters.sort])
+
+
+def penalty_rows(page_penalties, today: date) -> list[PenaltyRow]:
+    return _rows(page_penalties, today, _lifetimes())
+
+
+def shop_snapshot(*, shop: Shop, refreshed_on: date | None, today: date):
+    """The current snapshot of one refresh (default: the latest), and every refresh date."""
+    snapshots = ScoreSnapshot.objects.filter(shop=shop, is_current=True, refreshed_on__lte=today)
+    dates = list(snapshots.order_by("-refreshed_on").values_list("refreshed_on", flat=True))
+    if refreshed_on is None:
+        refreshed_on = dates[0] if dates else None
+    if refreshed_on is None or refreshed_on not in dates:
+        return None, dates
+    snapshot = snapshots.select_related("rule_set").get(refreshed_on=refreshed_on)
+    return snapshot, dates

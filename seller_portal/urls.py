@@ -10,7 +10,6 @@ from seller_portal.forms import LoginForm
 
 shop_patterns = (
     [
-        path("", views.dashboard, name="dashboard"),
         path("", include("performance.urls")),
         path("", include("appeals.urls")),
     ],

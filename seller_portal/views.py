@@ -5,8 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from seller_portal import selectors
-from seller_portal.access import ShopAccess, shop_view, shops_for_user
+from seller_portal.access import shops_for_user
 from seller_portal.jobs import redis_ping
 
 
@@ -18,18 +17,6 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("portal:dashboard", shop_code=shops[0].code)
     return render(
         request, "portal/home.html", {"shops": shops_for_user(request.user).order_by("code")}
-    )
-
-
-@shop_view
-def dashboard(request: HttpRequest, access: ShopAccess) -> HttpResponse:
-    return render(
-        request,
-        "portal/dashboard.html",
-        {
-            "last_event_at": selectors.shop_last_event_at(shop=access.shop),
-            "active_nav": "dashboard",
-        },
     )
 
 

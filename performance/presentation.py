@@ -1,0 +1,121 @@
+"""How score components and penalty sources read for a seller (Indonesian, translatable)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from performance.models import Penalty, SourceKind
+from performance.rules.parameters import RuleParameters
+from performance.rules.score import SERVICE
+
+COMPONENT_LABELS = {
+    "reply_rate": gettext_lazy("Chat dibalas dalam 24 jam"),
+    "success_rate": gettext_lazy("Pesanan berhasil"),
+    "processing_hours": gettext_lazy("Kecepatan proses pesanan"),
+    "good_reviews": gettext_lazy("Ulasan bintang 4–5"),
+    "unique_buyers": gettext_lazy("Pembeli unik"),
+}
+COMPONENT_INPUTS = {
+    "reply_rate": gettext_lazy("giliran chat pembeli yang dibalas ≤ 24 jam"),
+    "success_rate": gettext_lazy("selesai ÷ (selesai + gagal karena penjual)"),
+    "processing_hours": gettext_lazy("median jam dari verifikasi sampai dikirim"),
+    "good_reviews": gettext_lazy("ulasan bintang 4 atau 5"),
+    "unique_buyers": gettext_lazy("pembeli berbeda dengan pesanan terverifikasi"),
+}
+
+
+def _num(value: float, digits: int = 1) -> str:
+    return number_format(round(value, digits), decimal_pos=digits if value % 1 else 0)
+
+
+@dataclass(frozen=True)
+class ComponentLine:
+    name: str
+    label: str
+    explanation: str
+    value: str | None
+    mapping: str
+    weight: int
+    points: float | None
+    scaled: float | None
+
+
+def component_lines(components: list[dict], scale: float | None, params: RuleParameters):
+    """The rows of the calculation detail, service components first."""
+    lines = {"service": [], "product": []}
+    for component in components:
+        name = component["name"]
+        spec = params.components[name]
+        value = component["value"]
+        if name == "unique_buyers":
+            shown = None if value is None else _("%(n)s pembeli") % {"n": int(value)}
+            mapping = _("log10(1 + pembeli) ÷ 2, maksimal 1 → %(w)s poin") % {"w": spec.weight}
+        elif name == "processing_hours":
+            shown = None if value is None else _("%(h)s jam") % {"h": _num(value)}
+            mapping = _("%(zero)s jam → 0 poin … %(full)s jam → %(w)s poin") % {
+                "zero": _num(spec.zero_at),
+                "full": _num(spec.full_at),
+                "w": spec.weight,
+            }
+        else:
+            shown = None if value is None else f"{_num(value)}%"
+            mapping = _("%(zero)s%% → 0 poin … %(full)s%% → %(w)s poin") % {
+                "zero": _num(spec.zero_at),
+                "full": _num(spec.full_at),
+                "w": spec.weight,
+            }
+        points = component["points"]
+        line = ComponentLine(
+            name=name,
+            label=str(COMPONENT_LABELS[name]),
+            explanation=str(COMPONENT_INPUTS[name]),
+            value=shown,
+            mapping=mapping,
+            weight=component["weight"],
+            points=points,
+            scaled=None if points is None or scale is None else round(points * scale, 2),
+        )
+        lines["service" if name in SERVICE else "product"].append(line)
+    return lines
+
+
+def penalty_source(penalty: Penalty) -> str:
+    """What is behind a penalty, for a seller: the order, case, product or period."""
+    if penalty.source_kind == SourceKind.PERIOD and penalty.period_start:
+        if penalty.rule == "PARTIAL_SHIPMENT":
+            return _("Bulan %(month)s") % {"month": penalty.source}
+        return _("Minggu %(start)s – %(end)s") % {
+            "start": penalty.period_start.strftime("%d/%m/%Y"),
+            "end": penalty.period_end.strftime("%d/%m/%Y"),
+        }
+    labels = {
+        SourceKind.ORDER: _("Pesanan"),
+        SourceKind.CASE: _("Kasus"),
+        SourceKind.PRODUCT: _("Produk"),
+        SourceKind.EVENT: _("Kejadian"),
+    }
+    return f"{labels[penalty.source_kind]} {penalty.source}"
+
+
+def penalty_detail(penalty: Penalty) -> str:
+    """What an aggregate rule counted, or the case of a resolution fault."""
+    d = penalty.details
+    if penalty.rule == "CANCELLATION_ABUSE":
+        return _("%(n)s pembatalan pada tahap verifikasi") % {"n": d.get("cancellations", 0)}
+    if penalty.rule == "EXTENSION_LIMIT":
+        return _("%(ext)s perpanjangan untuk %(orders)s pesanan (batas %(limit)s)") % {
+            "ext": d.get("extensions", 0),
+            "orders": d.get("orders", 0),
+            "limit": d.get("limit", ""),
+        }
+    if penalty.rule == "TRANSACTION_MANIPULATION":
+        return _("%(n)s transaksi ditandai") % {"n": d.get("flagged", 0)}
+    if penalty.rule == "PARTIAL_SHIPMENT":
+        return _("%(n)s kirim sebagian diterima") % {"n": d.get("accepted", 0)}
+    if "case" in d:
+        return _("Kasus %(case)s") % {"case": d["case"]}
+    return ""

@@ -1,0 +1,9 @@
+"""The portal's notion of today, in WIB: one seam, so pages can be tested on a fixed date."""
+
+from datetime import date
+
+from django.utils import timezone
+
+
+def today() -> date:
+    return timezone.localdate()
