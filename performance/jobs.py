@@ -25,7 +25,7 @@ from performance.services.penalties import (
 )
 from performance.services.recalculation import results_recalculate
 from performance.services.scores import scores_refresh
-from seller_portal import jobs
+from seller_portal import clock, jobs
 from seller_portal.models import Shop
 
 logger = logging.getLogger(__name__)
@@ -163,7 +163,7 @@ def _all_shop_ids() -> list[int]:
 
 def weekly_rules_scheduled() -> int:
     """Sunday 00:05 WIB: weekly rules of the Sunday–Saturday week that just ended."""
-    today = timezone.localdate()
+    today = clock.today()
     week_start = penalty_week_start(today) - timedelta(days=7)
     params = {"week_start": week_start.isoformat()}
     return _fan_out("weekly_rules", week_start + timedelta(7), params, _all_shop_ids(), "cron").pk
@@ -171,7 +171,7 @@ def weekly_rules_scheduled() -> int:
 
 def monthly_rules_scheduled() -> int:
     """The 1st, 00:05 WIB: monthly rules of the month that just ended."""
-    first = timezone.localdate().replace(day=1)
+    first = clock.today().replace(day=1)
     month = (first - timedelta(days=1)).replace(day=1)
     return _fan_out(
         "monthly_rules", first, {"month": month.isoformat()}, _all_shop_ids(), "cron"
@@ -180,7 +180,7 @@ def monthly_rules_scheduled() -> int:
 
 def score_refresh_scheduled() -> int:
     """Monday 00:05 WIB: the weekly score refresh."""
-    monday = last_monday(timezone.localdate())
+    monday = last_monday(clock.today())
     return _fan_out(
         "score_refresh", monday, {"refresh_on": monday.isoformat()}, _all_shop_ids(), "cron"
     ).pk
@@ -189,6 +189,6 @@ def score_refresh_scheduled() -> int:
 def enqueue_results_update(*, since_by_shop: dict, triggered_by: str = "ingest") -> JobRun:
     """After new events commit: recompute what they can change, from their earliest date."""
     since = min(wib_date(moment) for moment in since_by_shop.values())
-    today = timezone.localdate()
+    today = clock.today()
     params = {"since": since.isoformat(), "as_of": today.isoformat()}
     return _fan_out("results_update", today, params, sorted(since_by_shop), triggered_by)
