@@ -35,9 +35,7 @@ def scores_export(*, as_of: date, shop_code: str | None = None) -> dict:
     )
     if shop_code is not None:
         shops = shops.filter(code=shop_code)
-    penalties = Penalty.objects.filter(issued_on__lte=as_of).order_by(
-        "shop_id", "issued_on", "rule", "source"
-    )
+    penalties = Penalty.objects.filter(issued_on__lte=as_of)
     if shop_code is not None:
         penalties = penalties.filter(shop__code=shop_code)
     lifetimes = _lifetimes()
@@ -60,6 +58,9 @@ def scores_export(*, as_of: date, shop_code: str | None = None) -> dict:
                 "source": p["source"],
             }
         )
+    # Sorted here, not by the database, so the order never depends on its collation.
+    for rows in by_shop.values():
+        rows.sort(key=lambda p: (p["issued_on"], p["rule"], p["source"]))
     return {
         "as_of": as_of.isoformat(),
         "shops": [
@@ -70,7 +71,7 @@ def scores_export(*, as_of: date, shop_code: str | None = None) -> dict:
                 "penalties": by_shop.get(shop.pk, []),
                 "cs_weeks": [],
             }
-            for shop in shops
+            for shop in sorted(shops, key=lambda shop: shop.code)
         ],
     }
 

@@ -1,7 +1,7 @@
 """The periodic jobs, run by django-rq's cron scheduler: `manage.py rqcron seller_portal.schedule`.
 
 RQ 2.x evaluates cron expressions in UTC, so each WIB time (UTC+7, no DST) is written as the
-UTC time 7 hours earlier — 00:05 WIB is 17:05 UTC of the previous day. tests/test_schedule.py
+UTC time 7 hours earlier — 00:05 WIB is 17:05 UTC of the previous day. tests/test_schedule_jobs.py
 asserts the next run times in Asia/Jakarta, so a library upgrade cannot shift them silently.
 """
 

@@ -181,7 +181,8 @@ def test_seed_demo_writes_json_lines_that_import_events_accepts(tmp_path):
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["--today", "23-11-2026"], "--today must be a date as YYYY-MM-DD, got '23-11-2026'"),
+        (["--today", "23-11-2026"], "expected a date as YYYY-MM-DD, got '23-11-2026'"),
+        (["--today", "20261123"], "expected a date as YYYY-MM-DD, got '20261123'"),
         (["--shops", "0"], "--shops must be between 1 and 1000, got 0"),
         (["--weeks", "200"], "--weeks must be between 1 and 104, got 200"),
     ],

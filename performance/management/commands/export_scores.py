@@ -7,8 +7,8 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from performance.management.commands._dates import wib_date_argument
 from performance.selectors import scores_export
+from seller_portal.cli import date_argument
 from seller_portal.models import Shop
 
 
@@ -19,7 +19,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--as-of", type=wib_date_argument, help="YYYY-MM-DD (WIB)")
+        parser.add_argument("--as-of", type=date_argument, help="YYYY-MM-DD (WIB)")
         parser.add_argument("--shop", metavar="CODE", help="Only this shop")
 
     def handle(self, *args, **options) -> None:

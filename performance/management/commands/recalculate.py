@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from performance.management.commands._dates import wib_date_argument
 from performance.models import JobRun
 from performance.services.recalculation import results_recalculate
+from seller_portal.cli import date_argument
 
 LABELS = (
     ("weekly_rules_runs", "weekly rule runs"),
@@ -30,7 +30,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--as-of", type=wib_date_argument, help="YYYY-MM-DD (WIB)")
+        parser.add_argument("--as-of", type=date_argument, help="YYYY-MM-DD (WIB)")
 
     def handle(self, *args, **options) -> None:
         as_of = options["as_of"] or timezone.localdate()

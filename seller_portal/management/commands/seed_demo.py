@@ -7,7 +7,6 @@ through the same ingestion as the marketplace feed; running the command again is
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 
 from django.conf import settings
@@ -21,18 +20,12 @@ from django.utils import timezone
 from performance.event_types import parse_time
 from performance.models import Event
 from performance.services.ingest import events_ingest
+from seller_portal.cli import date_argument
 from seller_portal.demo import demo_events, demo_shops
 from seller_portal.models import Membership, Role, Shop
 
 DEMO_PASSWORD = "demo12345"
 DEMO_SHOPS_OF_DEMO_USER = 3  # `demo` owns the first two shops and is an agent of the third
-
-
-def _date(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"--today must be a date as YYYY-MM-DD, got {value!r}") from None
 
 
 class Command(BaseCommand):
@@ -42,7 +35,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--today", type=_date, help="Anchor date (default: today in WIB)")
+        parser.add_argument(
+            "--today", type=date_argument, help="Anchor date (default: today in WIB)"
+        )
         parser.add_argument("--shops", type=int, default=24, help="Number of shops (default 24)")
         parser.add_argument("--weeks", type=int, default=12, help="Weeks of events (default 12)")
         parser.add_argument("--seed", type=int, default=2025, help="Random seed (default 2025)")
