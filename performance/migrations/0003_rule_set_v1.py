@@ -1,21 +1,12 @@
 """Rule set v1: the defaults of SPEC §3–§4, in force from the beginning."""
 
-from datetime import date
-
 from django.db import migrations
 
-from performance.rules.parameters import V1
+from performance.defaults import ensure_rule_set_v1
 
 
 def create_v1(apps, schema_editor):
-    apps.get_model("performance", "RuleSet").objects.get_or_create(
-        version="v1",
-        defaults={
-            "effective_from": date(2000, 1, 1),
-            "parameters": V1,
-            "note": "Default of SPEC.md (seed 004, seed 000 §5–§6).",
-        },
-    )
+    ensure_rule_set_v1(apps, schema_editor.connection.alias)
 
 
 def remove_v1(apps, schema_editor):
