@@ -18,6 +18,8 @@ from django.utils import timezone
 
 from performance.models import JobRun
 from performance.rules.calendar import last_monday, penalty_week_start, wib_date
+from performance.services.cs_evaluation import cs_evaluate_week
+from performance.services.holiday_mode import holiday_mode_apply_events
 from performance.services.penalties import (
     penalties_issue_for_events,
     penalties_run_month,
@@ -52,12 +54,12 @@ def _score_refresh(run: JobRun) -> dict:
     refresh_on = date.fromisoformat(run.params["refresh_on"])
     # Per-event penalties are issued at ingestion; issuing any missed ones first makes the
     # refresh correct even if that job failed.
-    issued = penalties_issue_for_events(
-        until=refresh_on - timedelta(days=1), shop_ids=_shop_ids(run)
-    )
-    return {"event_penalties_issued": issued} | scores_refresh(
-        refresh_on=refresh_on, shop_ids=_shop_ids(run)
-    )
+    shop_ids = _shop_ids(run)
+    issued = penalties_issue_for_events(until=refresh_on - timedelta(days=1), shop_ids=shop_ids)
+    applied = holiday_mode_apply_events(shop_ids=shop_ids)
+    cs = cs_evaluate_week(week_start=refresh_on - timedelta(days=7), shop_ids=shop_ids)
+    scores = scores_refresh(refresh_on=refresh_on, shop_ids=shop_ids)
+    return {"event_penalties_issued": issued, "holiday_events_applied": applied} | cs | scores
 
 
 def _results_update(run: JobRun) -> dict:
@@ -179,7 +181,7 @@ def monthly_rules_scheduled() -> int:
 
 
 def score_refresh_scheduled() -> int:
-    """Monday 00:05 WIB: the weekly score refresh."""
+    """Monday 00:05 WIB: the CS evaluation of the week just ended, then the score refresh."""
     monday = last_monday(clock.today())
     return _fan_out(
         "score_refresh", monday, {"refresh_on": monday.isoformat()}, _all_shop_ids(), "cron"

@@ -270,3 +270,145 @@ class JobRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.run_date or ''} ({self.get_status_display()})"
+
+
+class CalendarOverride(models.Model):
+    """A staff correction of the working-day calendar: a date made a working day or a day off."""
+
+    day = models.DateField(_("tanggal"), unique=True)
+    is_working_day = models.BooleanField(
+        _("hari kerja"),
+        help_text=_("Centang: hari kerja walau libur nasional. Kosong: hari libur tambahan."),
+    )
+    note = models.CharField(_("catatan"), max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, editable=False
+    )
+    created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-day"]
+        verbose_name = _("koreksi kalender")
+        verbose_name_plural = _("koreksi kalender")
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d}: {self.note}"
+
+
+class HolidaySource(models.TextChoices):
+    PORTAL = "portal", _("Portal")
+    MARKETPLACE = "marketplace", _("Marketplace")
+
+
+class HolidayPeriod(models.Model):
+    """A period of holiday mode (SPEC §6). `ends_at` empty: on until switched off.
+
+    Periods from the portal are written by the holiday-mode services; periods from the
+    marketplace are rebuilt from `shop.holiday_mode` events, so late events fix them.
+    """
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="holiday_periods")
+    starts_at = models.DateTimeField(_("mulai"))
+    ends_at = models.DateTimeField(_("selesai"), null=True, blank=True)
+    source = models.CharField(_("sumber"), max_length=16, choices=HolidaySource.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_at"]
+        verbose_name = _("periode mode libur")
+        verbose_name_plural = _("periode mode libur")
+        indexes = [models.Index(fields=["shop", "starts_at"], name="holiday_shop_start")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__isnull=True)
+                | models.Q(ends_at__gt=models.F("starts_at")),
+                name="holiday_period_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.shop.code} {self.starts_at:%Y-%m-%d %H:%M} – {self.ends_at or '…'}"
+
+
+class HolidayModeChange(models.Model):
+    """Who changed holiday mode, when, and to what: the history a seller and staff see."""
+
+    class Action(models.TextChoices):
+        SWITCH_ON = "switch_on", _("Diaktifkan")
+        SCHEDULE = "schedule", _("Dijadwalkan")
+        SWITCH_OFF = "switch_off", _("Dimatikan")
+        CANCEL = "cancel", _("Jadwal dibatalkan")
+        MARKETPLACE_ON = "marketplace_on", _("Diaktifkan dari marketplace")
+        MARKETPLACE_OFF = "marketplace_off", _("Dimatikan dari marketplace")
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="holiday_changes")
+    action = models.CharField(_("tindakan"), max_length=20, choices=Action.choices)
+    starts_at = models.DateTimeField(_("mulai"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("selesai"), null=True, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("waktu perubahan"))
+    event = models.ForeignKey(
+        Event, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        verbose_name = _("perubahan mode libur")
+        verbose_name_plural = _("perubahan mode libur")
+        constraints = [
+            models.UniqueConstraint(fields=["event"], name="holiday_change_one_per_event")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.shop.code} {self.get_action_display()} {self.changed_at:%Y-%m-%d %H:%M}"
+
+
+class CsWeek(models.Model):
+    """One shop's customer-service evaluation of one Monday–Sunday week (SPEC §5).
+
+    Re-evaluating (late events, a verified ticket) that changes the result adds a new row and
+    marks the earlier one superseded, so history keeps both.
+    """
+
+    class Status(models.TextChoices):
+        PASS = "pass", _("Lulus")
+        FAIL = "fail", _("Tidak lulus")
+        NO_MESSAGES = "no_messages", _("Tidak ada pesan")
+        NOT_EVALUATED = "not_evaluated", _("Tidak dinilai")
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="cs_weeks")
+    week_start = models.DateField(_("awal minggu"))  # a Monday (WIB)
+    evaluated_on = models.DateField(_("dievaluasi"))  # the Monday after it
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices)
+    evaluated = models.PositiveIntegerField(_("dinilai"))
+    on_time = models.PositiveIntegerField(_("tepat waktu"))
+    excluded = models.JSONField(default=dict)  # reason -> turns
+    rule_set = models.ForeignKey(RuleSet, on_delete=models.PROTECT, related_name="cs_weeks")
+    is_current = models.BooleanField(default=True)
+    superseded_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-week_start", "-created_at"]
+        verbose_name = _("evaluasi layanan pelanggan")
+        verbose_name_plural = _("evaluasi layanan pelanggan")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shop", "week_start"],
+                condition=models.Q(is_current=True),
+                name="csweek_one_current_per_week",
+            )
+        ]
+        indexes = [models.Index(fields=["shop", "is_current", "week_start"], name="csweek_shop")]
+
+    def __str__(self) -> str:
+        return f"{self.shop.code} {self.week_start:%Y-%m-%d}: {self.status}"
+
+    @property
+    def rate(self) -> float | None:
+        return round(100 * self.on_time / self.evaluated, 1) if self.evaluated else None

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.db.models import OuterRef, Q, Subquery
 
-from performance.models import RULE_GROUPS, Penalty, RuleSet, ScoreSnapshot
+from performance.models import RULE_GROUPS, CsWeek, Penalty, RuleSet, ScoreSnapshot
 from performance.rules.penalties import (
     PenaltyStatus,
     active_until,
@@ -58,6 +58,21 @@ def scores_export(*, as_of: date, shop_code: str | None = None) -> dict:
                 "source": p["source"],
             }
         )
+    cs_weeks = CsWeek.objects.filter(is_current=True, evaluated_on__lte=as_of)
+    if shop_code is not None:
+        cs_weeks = cs_weeks.filter(shop__code=shop_code)
+    weeks: dict[int, list[dict]] = {}
+    for w in cs_weeks.values("shop_id", "week_start", "status", "evaluated", "on_time"):
+        weeks.setdefault(w["shop_id"], []).append(
+            {
+                "week_start": w["week_start"].isoformat(),
+                "status": w["status"],
+                "evaluated": w["evaluated"],
+                "on_time": w["on_time"],
+            }
+        )
+    for rows in weeks.values():
+        rows.sort(key=lambda w: w["week_start"])
     # Sorted here, not by the database, so the order never depends on its collation.
     for rows in by_shop.values():
         rows.sort(key=lambda p: (p["issued_on"], p["rule"], p["source"]))
@@ -69,7 +84,7 @@ def scores_export(*, as_of: date, shop_code: str | None = None) -> dict:
                 "score": None if shop.latest_score is None else float(shop.latest_score),
                 "penalty_deduction": shop.latest_deduction,
                 "penalties": by_shop.get(shop.pk, []),
-                "cs_weeks": [],
+                "cs_weeks": weeks.get(shop.pk, []),
             }
             for shop in sorted(shops, key=lambda shop: shop.code)
         ],

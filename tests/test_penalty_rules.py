@@ -463,13 +463,13 @@ def test_score_of_a_shop_without_any_data_is_none():
 T0 = datetime(2025, 4, 7, 3, 0, tzinfo=UTC)  # Monday 10:00 WIB
 
 
-def message(minutes: float, sender: str, event_id: int, *, conversation="c-1", auto=False):
+def message(minutes: float, sender: str, number: int, *, conversation="c-1", auto=False):
     return ChatMessage(
         shop_id=1,
         conversation=conversation,
         at=T0 + timedelta(minutes=minutes),
         sender=sender,
-        event_id=event_id,
+        message=f"m{number}",
         auto_reply=auto,
     )
 
@@ -486,7 +486,7 @@ def test_consecutive_buyer_messages_form_one_turn():
 
     assert len(turns) == 1
     assert turns[0].started_at == T0
-    assert turns[0].message_ids == [1, 2, 3]
+    assert turns[0].message_ids == ["m1", "m2", "m3"]
     assert turns[0].answered_at == T0 + timedelta(hours=2)
     assert turns[0].answered_by_auto_reply is False
 
@@ -504,8 +504,8 @@ def test_each_seller_reply_closes_a_turn_and_a_new_buyer_message_opens_the_next(
     turns = list(buyer_turns(messages))
 
     assert [(t.message_ids, t.answered_at) for t in turns] == [
-        ([2], T0 + timedelta(minutes=20)),
-        ([5], T0 + timedelta(minutes=50)),
+        (["m2"], T0 + timedelta(minutes=20)),
+        (["m5"], T0 + timedelta(minutes=50)),
     ]
 
 
@@ -519,8 +519,8 @@ def test_turns_do_not_cross_conversations():
     turns = list(buyer_turns(messages))
 
     assert [(t.conversation, t.message_ids, t.answered_at) for t in turns] == [
-        ("c-1", [1], None),
-        ("c-2", [2], T0 + timedelta(minutes=10)),
+        ("c-1", ["m1"], None),
+        ("c-2", ["m2"], T0 + timedelta(minutes=10)),
     ]
 
 
@@ -539,7 +539,7 @@ def test_reply_after_exactly_24_hours_is_on_time():
 
 
 def test_reply_one_second_after_24_hours_is_late():
-    late = ChatMessage(1, "c-1", T0 + timedelta(hours=24, seconds=1), "seller", 2)
+    late = ChatMessage(1, "c-1", T0 + timedelta(hours=24, seconds=1), "seller", "m2")
 
     turn = next(buyer_turns([message(0, "buyer", 1), late]))
 
@@ -550,6 +550,6 @@ def test_unanswered_turn_is_not_on_time():
     turns = list(buyer_turns([message(0, "buyer", 1), message(3, "buyer", 2)]))
 
     assert len(turns) == 1
-    assert turns[0].message_ids == [1, 2]
+    assert turns[0].message_ids == ["m1", "m2"]
     assert turns[0].answered_at is None
     assert turns[0].on_time(24) is False

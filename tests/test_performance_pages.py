@@ -40,7 +40,8 @@ def order(n, verified, shipped=None, completed=None, buyer=None):
 def scored(client, make_shop, make_user, monkeypatch):
     """Refresh of 21 April 2025 (data of the 90 days before it):
 
-    - reply rate: 1 turn answered in 30 min → 100% → 25
+    - reply rate: 1 turn (Tuesday 8 April; Monday 7 April is cuti bersama) answered in 30 min
+      → 100% → 25
     - success: 2 completed ÷ (2 + 1 ignored + 12 cancelled in verification) = 13.3% → 0
     - processing: median of 24 h and 48 h = 36 h → (72 − 36) ÷ 48 × 20 = 15
     - good reviews: 1 of 1 → 100% → 15
@@ -80,7 +81,7 @@ def scored(client, make_shop, make_user, monkeypatch):
         event(
             "chat.message",
             id="m1",
-            at="2025-04-07T10:00:00+07:00",
+            at="2025-04-08T10:00:00+07:00",
             conversation="c1",
             message="m1",
             sender="buyer",
@@ -90,7 +91,7 @@ def scored(client, make_shop, make_user, monkeypatch):
         event(
             "chat.message",
             id="m2",
-            at="2025-04-07T10:30:00+07:00",
+            at="2025-04-08T10:30:00+07:00",
             conversation="c1",
             message="m2",
             sender="seller",

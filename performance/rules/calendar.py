@@ -8,6 +8,7 @@ before Monday 00:00 WIB.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -77,3 +78,74 @@ def run_dates(first: date, last: date) -> Iterator[tuple[date, str]]:
             yield day, "monthly_rules"
         if day.weekday() == MONDAY:
             yield day, "score_refresh"
+
+
+# --- Working days (SPEC §1) ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DayOff:
+    reason: str  # "weekend", "holiday" (name = the holiday) or "override" (name = staff note)
+    name: str = ""
+
+
+class WorkingCalendar:
+    """Monday–Friday, minus public holidays and cuti bersama, with staff overrides on top.
+
+    `holidays` maps a date to its name; `overrides` maps a date to (is_working_day, note).
+    """
+
+    def __init__(
+        self, holidays: dict[date, str], overrides: dict[date, tuple[bool, str]] | None = None
+    ) -> None:
+        self.holidays = holidays
+        self.overrides = overrides or {}
+
+    def day_off(self, day: date) -> DayOff | None:
+        """Why `day` is not a working day, or None when it is one."""
+        if day in self.overrides:
+            working, note = self.overrides[day]
+            return None if working else DayOff("override", note)
+        if day.weekday() >= 5:
+            return DayOff("weekend")
+        if day in self.holidays:
+            return DayOff("holiday", self.holidays[day])
+        return None
+
+    def is_working(self, day: date) -> bool:
+        return self.day_off(day) is None
+
+
+# --- Holiday mode periods (SPEC §6) -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    start: datetime
+    end: datetime | None  # None: still on
+
+    def contains(self, moment: datetime) -> bool:
+        return self.start <= moment and (self.end is None or moment < self.end)
+
+    def covers_day(self, day: date) -> bool:
+        """On for the whole WIB day."""
+        start, end = wib_midnight(day), wib_midnight(day + timedelta(days=1))
+        return self.start <= start and (self.end is None or self.end >= end)
+
+
+def periods_from_switches(switches: list[tuple[datetime, bool]]) -> list[Period]:
+    """On/off switches (any order) as periods: on opens one, off closes the open one.
+
+    A repeated "on" while on, or an "off" while off, changes nothing.
+    """
+    periods: list[Period] = []
+    opened: datetime | None = None
+    for moment, enabled in sorted(switches):
+        if enabled and opened is None:
+            opened = moment
+        elif not enabled and opened is not None:
+            periods.append(Period(opened, moment))
+            opened = None
+    if opened is not None:
+        periods.append(Period(opened, None))
+    return periods

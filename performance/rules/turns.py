@@ -14,7 +14,7 @@ class ChatMessage:
     conversation: str
     at: datetime
     sender: str  # "buyer" or "seller"
-    event_id: int = 0
+    message: str = ""  # the marketplace's message id (abuse tickets name these)
     auto_reply: bool = False
 
 
@@ -23,7 +23,7 @@ class BuyerTurn:
     shop_id: int
     conversation: str
     started_at: datetime
-    message_ids: list[int] = field(default_factory=list)
+    message_ids: list[str] = field(default_factory=list)
     answered_at: datetime | None = None
     answered_by_auto_reply: bool = False
 
@@ -51,7 +51,7 @@ def buyer_turns(messages: Iterable[ChatMessage]) -> Iterator[BuyerTurn]:
         if message.sender == "buyer":
             if turn is None:
                 turn = BuyerTurn(message.shop_id, message.conversation, message.at)
-            turn.message_ids.append(message.event_id)
+            turn.message_ids.append(message.message)
         elif turn is not None:
             turn.answered_at = message.at
             turn.answered_by_auto_reply = message.auto_reply

@@ -1,5 +1,7 @@
 """Recomputing results from stored events: the `recalculate` command and late events.
 
+Monday runs evaluate the CS week that just ended before refreshing the score.
+
 Runs every scheduled run (weekly rules, monthly rules, score refresh) whose run date falls
 after `since` and on or before `as_of`, in the order the schedule would have run them, as if
 the clock were at the end of `as_of` (WIB). Each step is idempotent, so the whole is too.
@@ -15,12 +17,15 @@ from django.db.models import Min
 
 from performance.models import Event
 from performance.rules.calendar import run_dates, wib_date
+from performance.services.cs_evaluation import cs_evaluate_week
+from performance.services.holiday_mode import holiday_mode_apply_events
 from performance.services.penalties import (
     penalties_issue_for_events,
     penalties_run_month,
     penalties_run_week,
 )
 from performance.services.scores import scores_refresh
+from seller_portal.models import Shop
 
 
 def earliest_event_date(shop_ids: Iterable[int] | None = None) -> date | None:
@@ -44,6 +49,9 @@ def results_recalculate(
     if since is None:
         return dict(counts)
     counts["event_penalties_issued"] += penalties_issue_for_events(until=as_of, shop_ids=shop_ids)
+    counts["holiday_events_applied"] += holiday_mode_apply_events(
+        shop_ids=shop_ids if shop_ids is not None else Shop.objects.values_list("id", flat=True)
+    )
     # A run on date D covers data strictly before D: only runs after `since` can change.
     for run_on, kind in run_dates(since + timedelta(days=1), as_of):
         counts[f"{kind}_runs"] += 1
@@ -55,6 +63,10 @@ def results_recalculate(
             outcome = penalties_run_month(month=month, shop_ids=shop_ids)
             counts.update({f"penalties_{k}": v for k, v in outcome.as_dict().items()})
         else:
+            # Monday: the CS week that just ended, then the score (whose reply rate reads the
+            # same turns).
+            evaluated = cs_evaluate_week(week_start=run_on - timedelta(days=7), shop_ids=shop_ids)
+            counts.update(evaluated)
             refreshed = scores_refresh(refresh_on=run_on, shop_ids=shop_ids)
             counts["snapshots_created"] += refreshed["created"]
             counts["snapshots_superseded"] += refreshed["superseded"]

@@ -22,8 +22,9 @@ from django.utils import timezone
 
 from performance.models import Event, Penalty, ScoreSnapshot
 from performance.rules.calendar import wib_midnight
+from performance.rules.cs import TurnOutcome
 from performance.rules.score import compute_score
-from performance.rules.turns import ChatMessage, buyer_turns
+from performance.services.cs_evaluation import classified_turns
 from performance.services.rule_sets import RuleSets
 from seller_portal.models import Shop
 
@@ -34,9 +35,6 @@ FAILURE_TYPES = (
     "order.cancelled_in_verification",
     "resolution.seller_at_fault",
 )
-# How far before the window chat history is read, so a turn that began before the window is
-# not mistaken for one that begins inside it.
-TURN_LOOKBACK = timedelta(days=30)
 
 
 def _percent(part: int, whole: int) -> float | None:
@@ -61,22 +59,24 @@ def _event_inputs(shop_ids, start, end) -> dict[int, dict]:
 
 
 def _reply_inputs(shop_ids, start, end, reply_hours) -> dict[int, tuple[int, int]]:
-    """(on time, decided) buyer turns that started in the window, per shop."""
-    messages = (
-        Event.objects.filter(
-            shop_id__in=shop_ids, type="chat.message", at__gte=start - TURN_LOOKBACK, at__lt=end
+    """(on time, evaluated) buyer turns of the window, per shop, with the same turns and
+    exclusions as the weekly CS evaluation (non-working days, holiday mode, abuse tickets).
+
+    A turn counts once it is decided: answered before the refresh, or past its deadline.
+    """
+    outcomes, _ = classified_turns(shop_ids, start, end, reply_hours)
+    result = {}
+    for shop_id, turns in outcomes.items():
+        decided = [
+            (turn, outcome)
+            for turn, outcome in turns
+            if outcome.evaluated and turn.decided_before(end, reply_hours)
+        ]
+        on_time = sum(
+            outcome == TurnOutcome.ON_TIME and turn.answered_at < end for turn, outcome in decided
         )
-        .order_by("shop_id", "subject", "at", "id")
-        .values_list("shop_id", "subject", "at", KT("data__sender"), "id")
-    )
-    result: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    stream = (ChatMessage(s, c, at, sender, pk) for s, c, at, sender, pk in messages.iterator())
-    for turn in buyer_turns(stream):
-        if start <= turn.started_at and turn.decided_before(end, reply_hours):
-            counts = result[turn.shop_id]
-            counts[0] += turn.on_time(reply_hours) and turn.answered_at < end
-            counts[1] += 1
-    return {shop_id: (on_time, decided) for shop_id, (on_time, decided) in result.items()}
+        result[shop_id] = (on_time, len(decided))
+    return result
 
 
 def _processing_inputs(shop_ids, start, end) -> dict[int, float]:

@@ -1,0 +1,154 @@
+"""The weekly customer-service evaluation (SPEC §5), in bulk for a batch of shops.
+
+One ordered query of the batch's chat messages gives every buyer turn in one pass
+(`rules.turns.buyer_turns`); the calendar, holiday periods and verified abuse tickets say
+which turns leave the evaluation. The score's reply-rate component reads the same turns.
+
+Abuse tickets live in the appeals app: it registers a provider of ticket-covered message
+ids (`register_ticket_exclusions`), so this module does not depend on it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from datetime import date, datetime, timedelta
+
+from django.db import transaction
+from django.db.models.fields.json import KT
+from django.utils import timezone
+
+from performance.models import CsWeek, Event
+from performance.rules.calendar import wib_date, wib_midnight
+from performance.rules.cs import Exclusions, TurnOutcome, classify_turn, evaluate_week
+from performance.rules.turns import BuyerTurn, ChatMessage, buyer_turns
+from performance.services.calendar import working_calendar
+from performance.services.holiday_mode import holiday_periods
+from performance.services.rule_sets import RuleSets
+from seller_portal.models import Shop
+
+# How far before a window chat history is read, so a turn that began before the window is not
+# mistaken for one that begins inside it.
+TURN_LOOKBACK = timedelta(days=30)
+
+TicketExclusions = Callable[[list[int], datetime, datetime], dict[int, set[str]]]
+_ticket_providers: list[TicketExclusions] = []
+
+
+def register_ticket_exclusions(provider: TicketExclusions) -> None:
+    """`provider(shop_ids, start, end)` -> shop id -> message ids covered by verified tickets."""
+    if provider not in _ticket_providers:
+        _ticket_providers.append(provider)
+
+
+def read_turns(shop_ids: list[int], start: datetime, end: datetime) -> dict[int, list[BuyerTurn]]:
+    """Buyer turns starting in [start, end), from messages seen before `end`."""
+    messages = (
+        Event.objects.filter(
+            shop_id__in=shop_ids, type="chat.message", at__gte=start - TURN_LOOKBACK, at__lt=end
+        )
+        .order_by("shop_id", "subject", "at", "id")
+        .values_list(
+            "shop_id", "subject", "at", KT("data__sender"), KT("data__message"), "data__auto_reply"
+        )
+    )
+    stream = (ChatMessage(*row) for row in messages.iterator(chunk_size=5000))
+    turns: dict[int, list[BuyerTurn]] = defaultdict(list)
+    for turn in buyer_turns(stream):
+        if turn.started_at >= start:
+            turns[turn.shop_id].append(turn)
+    return turns
+
+
+def exclusions_for(shop_ids: list[int], start: datetime, end: datetime) -> dict[int, Exclusions]:
+    calendar = working_calendar(wib_date(start), wib_date(end))
+    periods = holiday_periods(shop_ids, start, end)
+    tickets: dict[int, set[str]] = defaultdict(set)
+    for provider in _ticket_providers:
+        for shop_id, messages in provider(shop_ids, start - TURN_LOOKBACK, end).items():
+            tickets[shop_id] |= set(messages)
+    return {
+        shop_id: Exclusions(calendar, periods.get(shop_id, ()), frozenset(tickets.get(shop_id, ())))
+        for shop_id in shop_ids
+    }
+
+
+def classified_turns(
+    shop_ids: list[int], start: datetime, end: datetime, reply_hours: int
+) -> tuple[dict[int, list[tuple[BuyerTurn, TurnOutcome]]], dict[int, Exclusions]]:
+    turns = read_turns(shop_ids, start, end)
+    exclusions = exclusions_for(shop_ids, start, end)
+    return {
+        shop_id: [(t, classify_turn(t, exclusions[shop_id], reply_hours)) for t in shop_turns]
+        for shop_id, shop_turns in turns.items()
+    }, exclusions
+
+
+CS_FIELDS = ("status", "evaluated", "on_time", "excluded", "rule_set_id")
+
+
+@transaction.atomic
+def cs_evaluate_week(*, week_start: date, shop_ids: Iterable[int] | None = None) -> dict[str, int]:
+    """Evaluate the Monday–Sunday week starting `week_start` for every shop registered by then.
+
+    A result that did not change writes nothing; a changed one supersedes the earlier row.
+    A failed week issues a CS-response-warning enforcement record; a week that no longer fails
+    withdraws it.
+    """
+    from appeals.services import enforcement_sync_cs_week
+
+    evaluated_on = week_start + timedelta(days=7)
+    start, end = wib_midnight(week_start), wib_midnight(evaluated_on)
+    shops = Shop.objects.filter(registered_at__lt=end).order_by("id")
+    if shop_ids is not None:
+        shops = shops.filter(id__in=list(shop_ids))
+    ids = list(shops.values_list("id", flat=True))
+    rule_set = RuleSets().on(evaluated_on)
+    params = rule_set.params
+    outcomes, exclusions = classified_turns(ids, start, end, params.cs_reply_hours)
+    current = {
+        w.shop_id: w
+        for w in CsWeek.objects.filter(shop_id__in=ids, week_start=week_start, is_current=True)
+    }
+    new, superseded, failed, passed = [], [], [], []
+    for shop_id in ids:
+        result = evaluate_week(
+            week_start,
+            (outcome for _, outcome in outcomes.get(shop_id, [])),
+            exclusions[shop_id],
+            params.cs_pass_percent,
+        )
+        week = CsWeek(
+            shop_id=shop_id,
+            week_start=week_start,
+            evaluated_on=evaluated_on,
+            status=result.status,
+            evaluated=result.evaluated,
+            on_time=result.on_time,
+            excluded=result.excluded,
+            rule_set=rule_set,
+        )
+        (failed if result.status == CsWeek.Status.FAIL else passed).append((shop_id, result))
+        earlier = current.get(shop_id)
+        if earlier is not None:
+            if all(getattr(earlier, f) == getattr(week, f) for f in CS_FIELDS):
+                continue
+            superseded.append(earlier.pk)
+        new.append(week)
+    if superseded:
+        CsWeek.objects.filter(pk__in=superseded).update(
+            is_current=False, superseded_at=timezone.now()
+        )
+    CsWeek.objects.bulk_create(new)
+    enforcement = enforcement_sync_cs_week(
+        week_start=week_start, issued_on=evaluated_on, failed=failed, passed=passed
+    )
+    return {"cs_weeks_created": len(new), "cs_weeks_superseded": len(superseded)} | enforcement
+
+
+def cs_week_turns(*, shop: Shop, week_start: date):
+    """Every turn of one shop's week with its outcome, and the week's exclusions (CS page)."""
+    params = RuleSets().on(week_start + timedelta(days=7)).params
+    start, end = wib_midnight(week_start), wib_midnight(week_start + timedelta(days=7))
+    outcomes, exclusions = classified_turns([shop.id], start, end, params.cs_reply_hours)
+    return outcomes.get(shop.id, []), exclusions[shop.id], params
