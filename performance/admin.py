@@ -7,7 +7,18 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from performance.models import ApiClient, Event, JobRun, Penalty, RuleSet, ScoreSnapshot
+from performance.models import (
+    ApiClient,
+    CalendarOverride,
+    CsWeek,
+    Event,
+    HolidayModeChange,
+    HolidayPeriod,
+    JobRun,
+    Penalty,
+    RuleSet,
+    ScoreSnapshot,
+)
 from performance.services.api_clients import api_client_create, api_client_rotate
 from performance.services.rule_sets import rule_set_has_results, rule_set_validate
 
@@ -196,3 +207,52 @@ class RuleSetAdmin(admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(CalendarOverride)
+class CalendarOverrideAdmin(admin.ModelAdmin):
+    """Staff corrections of the working-day calendar; re-run `recalculate` for past weeks."""
+
+    list_display = ["day", "is_working_day", "note", "created_by", "created_at"]
+    list_filter = ["is_working_day"]
+    date_hierarchy = "day"
+    readonly_fields = ["created_by", "created_at"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(CsWeek)
+class CsWeekAdmin(ReadOnlyAdmin):
+    list_display = [
+        "shop",
+        "week_start",
+        "status",
+        "on_time",
+        "evaluated",
+        "is_current",
+        "created_at",
+    ]
+    list_filter = ["status", "is_current"]
+    search_fields = ["shop__code"]
+    date_hierarchy = "week_start"
+    list_select_related = ["shop"]
+    show_full_result_count = False
+
+
+@admin.register(HolidayPeriod)
+class HolidayPeriodAdmin(ReadOnlyAdmin):
+    list_display = ["shop", "starts_at", "ends_at", "source", "created_by"]
+    list_filter = ["source"]
+    search_fields = ["shop__code"]
+    list_select_related = ["shop", "created_by"]
+
+
+@admin.register(HolidayModeChange)
+class HolidayModeChangeAdmin(ReadOnlyAdmin):
+    list_display = ["shop", "action", "starts_at", "ends_at", "changed_by", "changed_at"]
+    list_filter = ["action"]
+    search_fields = ["shop__code"]
+    list_select_related = ["shop", "changed_by"]

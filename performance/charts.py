@@ -48,3 +48,52 @@ def score_trend(trend: list[ScoreSnapshot], threshold: int | None) -> dict:
         paper_bgcolor="#ffffff",
     )
     return json.loads(figure.to_json())
+
+
+STATUS_COLOURS = {
+    "pass": "#0e7c3a",
+    "fail": "#c81e1e",
+    "no_messages": "#9aa5b1",
+    "not_evaluated": "#9aa5b1",
+}
+
+
+def cs_weeks(weeks, pass_percent: int) -> dict:
+    """On-time rate per evaluated week as bars, coloured by status, with the target line."""
+    labels = [w.week_start.isoformat() for w in weeks]
+    rates = [w.rate if w.rate is not None else 0 for w in weeks]
+    figure = go.Figure(
+        go.Bar(
+            x=labels,
+            y=rates,
+            marker={"color": [STATUS_COLOURS[w.status] for w in weeks]},
+            name=_("Dibalas ≤ 24 jam (%)"),
+            customdata=[[w.get_status_display(), w.on_time, w.evaluated] for w in weeks],
+            hovertemplate=_(
+                "Minggu %{x|%d/%m}: %{y}% (%{customdata[1]}/%{customdata[2]}), %{customdata[0]}"
+            )
+            + "<extra></extra>",
+        )
+    )
+    if labels:
+        figure.add_trace(
+            go.Scatter(
+                x=[labels[0], labels[-1]],
+                y=[pass_percent, pass_percent],
+                mode="lines",
+                name=_("Target %(n)s%%") % {"n": pass_percent},
+                line={"color": THRESHOLD, "dash": "dash", "width": 2},
+                hoverinfo="skip",
+            )
+        )
+    figure.update_layout(
+        margin={"l": 40, "r": 10, "t": 10, "b": 40},
+        height=280,
+        yaxis={"range": [0, 100], "title": {"text": "%"}, "fixedrange": True},
+        xaxis={"type": "date", "tickformat": "%d/%m", "fixedrange": True},
+        legend={"orientation": "h", "y": -0.25},
+        plot_bgcolor="#ffffff",
+        paper_bgcolor="#ffffff",
+        bargap=0.3,
+    )
+    return json.loads(figure.to_json())

@@ -52,3 +52,20 @@ class PenaltyFilterForm(forms.Form):
             date_to=data["date_to"],
             sort=data["sort"] or "-issued_on",
         )
+
+
+class HolidayModeForm(forms.Form):
+    """Switch on now (optional end) or schedule a period; times are WIB."""
+
+    starts_at = forms.DateTimeField(
+        label=_("Mulai (WIB)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Kosongkan untuk mengaktifkan sekarang."),
+    )
+    ends_at = forms.DateTimeField(
+        label=_("Selesai (WIB)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Kosongkan bila belum tahu; matikan sendiri saat kembali."),
+    )

@@ -1,3 +1,4 @@
+from datetime import timedelta
 from functools import cached_property
 
 from django.conf import settings
@@ -412,3 +413,7 @@ class CsWeek(models.Model):
     @property
     def rate(self) -> float | None:
         return round(100 * self.on_time / self.evaluated, 1) if self.evaluated else None
+
+    @property
+    def week_end(self):
+        return self.week_start + timedelta(days=6)

@@ -119,3 +119,48 @@ def penalty_detail(penalty: Penalty) -> str:
     if "case" in d:
         return _("Kasus %(case)s") % {"case": d["case"]}
     return ""
+
+
+OUTCOME_LABELS = {
+    "on_time": gettext_lazy("Tepat waktu"),
+    "late": gettext_lazy("Terlambat"),
+    "non_working_day": gettext_lazy("Dikecualikan: bukan hari kerja"),
+    "holiday_mode": gettext_lazy("Dikecualikan: mode libur"),
+    "abuse_ticket": gettext_lazy("Dikecualikan: tiket pembeli kasar terverifikasi"),
+}
+
+
+@dataclass(frozen=True)
+class TurnRow:
+    conversation: str
+    started_at: object
+    answered_at: object
+    response: str
+    outcome: str
+    label: str
+    auto_reply: bool
+    messages: int
+
+
+def _duration(seconds: float) -> str:
+    """Hours and minutes, never days: the rule is counted in hours (24 j 0 m is on time)."""
+    hours, minutes = divmod(int(seconds // 60), 60)
+    return _("%(h)s j %(m)s m") % {"h": hours, "m": minutes}
+
+
+def cs_turn_row(turn, outcome, reply_hours: int) -> TurnRow:
+    response = (
+        _duration((turn.answered_at - turn.started_at).total_seconds())
+        if turn.answered_at
+        else _("belum dibalas")
+    )
+    return TurnRow(
+        conversation=turn.conversation,
+        started_at=turn.started_at,
+        answered_at=turn.answered_at,
+        response=response,
+        outcome="excluded" if not outcome.evaluated else str(outcome),
+        label=str(OUTCOME_LABELS[outcome]),
+        auto_reply=turn.answered_by_auto_reply,
+        messages=len(turn.message_ids),
+    )

@@ -3,18 +3,32 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 
-from performance.models import RULE_GROUPS, CsWeek, Penalty, RuleSet, ScoreSnapshot
+from performance.models import (
+    RULE_GROUPS,
+    CsWeek,
+    Event,
+    HolidayModeChange,
+    HolidayPeriod,
+    Penalty,
+    RuleSet,
+    ScoreSnapshot,
+)
+from performance.rules.calendar import DayOff
+from performance.rules.cs import Exclusions
 from performance.rules.penalties import (
     PenaltyStatus,
     active_until,
     penalty_status,
     status_issue_range,
 )
+from performance.rules.turns import BuyerTurn
+from performance.services.cs_evaluation import read_turns
+from performance.services.holiday_mode import holiday_period_current
 from seller_portal.models import Shop
 
 
@@ -221,3 +235,79 @@ def shop_snapshot(*, shop: Shop, refreshed_on: date | None, today: date):
         return None, dates
     snapshot = snapshots.select_related("rule_set").get(refreshed_on=refreshed_on)
     return snapshot, dates
+
+
+# --- Customer service and holiday mode pages -------------------------------------------------
+
+CS_WEEKS_SHOWN = 12
+ORDER_CLOSING_TYPES = (
+    "order.shipped",
+    "order.completed",
+    "order.ignored",
+    "shipment.ignored",
+    "shipment.cancelled_by_seller",
+    "order.cancelled_in_verification",
+)
+
+
+def cs_weeks_recent(*, shop: Shop, today: date) -> list[CsWeek]:
+    """The last 12 evaluated weeks, oldest first."""
+    weeks = CsWeek.objects.filter(shop=shop, is_current=True, evaluated_on__lte=today).order_by(
+        "-week_start"
+    )[:CS_WEEKS_SHOWN]
+    return list(weeks)[::-1]
+
+
+@dataclass(frozen=True)
+class DayInWeek:
+    day: date
+    off: DayOff | None
+    holiday_mode: bool
+
+
+def week_days(exclusions: Exclusions, week_start: date) -> list[DayInWeek]:
+    return [
+        DayInWeek(
+            day,
+            exclusions.calendar.day_off(day),
+            any(p.covers_day(day) for p in exclusions.holiday_periods),
+        )
+        for day in (week_start + timedelta(days=n) for n in range(7))
+    ]
+
+
+@dataclass(frozen=True)
+class OpenWork:
+    turns: list[BuyerTurn]
+    orders: list[dict]
+
+    def __bool__(self) -> bool:
+        return bool(self.turns or self.orders)
+
+
+def holiday_open_work(*, shop: Shop, now: datetime) -> OpenWork:
+    """What a shop leaves waiting if it closes now: unanswered buyer turns of the last 7 days
+    and orders verified in the last 30 days with nothing after them (not shipped)."""
+    turns = read_turns([shop.id], now - timedelta(days=7), now).get(shop.id, [])
+    closing = Event.objects.filter(
+        shop_id=shop.id, subject=OuterRef("subject"), type__in=ORDER_CLOSING_TYPES
+    )
+    orders = (
+        Event.objects.filter(
+            shop=shop, type="order.verified", at__gte=now - timedelta(days=30), at__lte=now
+        )
+        .filter(~Exists(closing))
+        .order_by("at")
+        .values("subject", "at")[:50]
+    )
+    return OpenWork([t for t in turns if t.answered_at is None], list(orders))
+
+
+def holiday_page(*, shop: Shop, now: datetime):
+    """Current period, scheduled ones and the change history (three queries)."""
+    current = holiday_period_current(shop=shop, now=now)
+    scheduled = list(
+        HolidayPeriod.objects.filter(shop=shop, starts_at__gt=now).order_by("starts_at")
+    )
+    history = list(HolidayModeChange.objects.filter(shop=shop).select_related("changed_by")[:30])
+    return current, scheduled, history

@@ -1,16 +1,33 @@
-"""Seller pages of the performance app: dashboard, penalty history, how the score was computed."""
+"""Seller pages of the performance app: dashboard, penalty history, how the score was
+computed, customer service week by week, holiday mode."""
 
-from datetime import date
+from datetime import date, timedelta
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from performance import charts, selectors
-from performance.forms import PenaltyFilterForm
+from performance.forms import HolidayModeForm, PenaltyFilterForm
 from performance.models import PenaltyRule
-from performance.presentation import component_lines, penalty_detail, penalty_source
+from performance.presentation import (
+    component_lines,
+    cs_turn_row,
+    penalty_detail,
+    penalty_source,
+)
+from performance.rules.calendar import last_monday
+from performance.services.cs_evaluation import cs_week_turns
+from performance.services.holiday_mode import (
+    HolidayModeError,
+    holiday_mode_cancel,
+    holiday_mode_switch_off,
+    holiday_mode_switch_on,
+)
 from seller_portal import clock
 from seller_portal.access import ShopAccess, shop_view
 from seller_portal.selectors import shop_last_event_at
@@ -98,31 +115,98 @@ def score_detail(request: HttpRequest, access: ShopAccess) -> HttpResponse:
 
 @shop_view
 def customer_service(request: HttpRequest, access: ShopAccess) -> HttpResponse:
+    today = clock.today()
+    weeks = selectors.cs_weeks_recent(shop=access.shop, today=today)
+    this_week = last_monday(today)
+    try:
+        chosen = date.fromisoformat(request.GET["minggu"]) if "minggu" in request.GET else None
+    except ValueError:
+        chosen = None
+    if chosen is None or chosen.weekday() != 0 or chosen > this_week:
+        chosen = weeks[-1].week_start if weeks else this_week
+    turns, exclusions, params = cs_week_turns(shop=access.shop, week_start=chosen)
+    stored = next((w for w in weeks if w.week_start == chosen), None)
     return render(
         request,
-        "portal/empty_page.html",
+        "performance/customer_service.html",
         {
             "active_nav": "cs",
-            "title": _("Layanan Pelanggan"),
-            "explanation": _(
-                "Hasil evaluasi waktu balas chat pembeli (24 jam) setiap Senin, per minggu dan "
-                "per percakapan."
-            ),
+            "weeks": weeks[::-1],
+            "chart": charts.cs_weeks(weeks, params.cs_pass_percent) if weeks else None,
+            "chosen": chosen,
+            "chosen_end": chosen + timedelta(days=6),
+            "stored": stored,
+            "in_progress": chosen == this_week,
+            "days": selectors.week_days(exclusions, chosen),
+            "turns": [cs_turn_row(turn, outcome, params.cs_reply_hours) for turn, outcome in turns],
+            "week_options": sorted({w.week_start for w in weeks} | {this_week}, reverse=True),
+            "pass_percent": params.cs_pass_percent,
+            "reply_hours": params.cs_reply_hours,
         },
     )
 
 
 @shop_view
 def holiday_mode(request: HttpRequest, access: ShopAccess) -> HttpResponse:
+    now = timezone.now()
+    form = HolidayModeForm(request.POST or None)
+    warning = None
+    if request.method == "POST":
+        if not access.is_owner:
+            raise PermissionDenied
+        action = request.POST.get("action")
+        try:
+            if action == "off":
+                holiday_mode_switch_off(shop=access.shop, user=request.user, now=now)
+                messages.success(request, _("Mode libur dimatikan. Toko buka kembali."))
+                return redirect("portal:holiday", shop_code=access.shop.code)
+            if action == "cancel":
+                holiday_mode_cancel(
+                    shop=access.shop,
+                    period_id=int(request.POST.get("period", 0)),
+                    user=request.user,
+                    now=now,
+                )
+                messages.success(request, _("Jadwal mode libur dibatalkan."))
+                return redirect("portal:holiday", shop_code=access.shop.code)
+            if action == "on" and form.is_valid():
+                starts_at = form.cleaned_data["starts_at"]
+                open_work = selectors.holiday_open_work(shop=access.shop, now=now)
+                if open_work and not request.POST.get("confirm") and starts_at is None:
+                    warning = open_work  # ask again, listing what is left waiting
+                else:
+                    holiday_mode_switch_on(
+                        shop=access.shop,
+                        user=request.user,
+                        now=now,
+                        starts_at=starts_at if starts_at and starts_at > now else None,
+                        ends_at=form.cleaned_data["ends_at"],
+                    )
+                    if starts_at and starts_at > now:
+                        messages.success(request, _("Mode libur dijadwalkan."))
+                    else:
+                        messages.success(
+                            request,
+                            _(
+                                "Mode libur aktif: toko tampil tutup dan performa layanan "
+                                "pelanggan tidak dinilai."
+                            ),
+                        )
+                    return redirect("portal:holiday", shop_code=access.shop.code)
+        except (HolidayModeError, ValueError) as exc:
+            form.add_error(None, str(exc))
+    current, scheduled, history = selectors.holiday_page(shop=access.shop, now=now)
     return render(
         request,
-        "portal/empty_page.html",
+        "performance/holiday_mode.html",
         {
             "active_nav": "holiday",
-            "title": _("Mode Libur"),
-            "explanation": _(
-                "Selama Mode Hari Libur aktif, toko tampil tutup dan performa layanan "
-                "pelanggan tidak dinilai."
-            ),
+            "form": form,
+            "warning": warning,
+            "current": current,
+            "scheduled": scheduled,
+            "history": history,
+            "can_change": access.is_owner,
         },
+        status=400 if request.method == "POST" and form.errors else 200,
     )

@@ -62,7 +62,7 @@ def test_last_event_time_is_shown_in_wib(client, owner):
 
 @pytest.mark.parametrize(
     ("page", "budget"),
-    [("dashboard", 7), ("penalties", 6), ("cs", 4), ("holiday", 4), ("tickets", 4), ("appeals", 4)],
+    [("dashboard", 8), ("penalties", 7), ("cs", 9), ("holiday", 7), ("tickets", 5), ("appeals", 5)],
 )
 def test_page_query_budget(client, owner, django_assert_max_num_queries, page, budget):
     url = reverse(f"portal:{page}", args=["toko-a"])

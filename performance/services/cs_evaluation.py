@@ -151,4 +151,5 @@ def cs_week_turns(*, shop: Shop, week_start: date):
     params = RuleSets().on(week_start + timedelta(days=7)).params
     start, end = wib_midnight(week_start), wib_midnight(week_start + timedelta(days=7))
     outcomes, exclusions = classified_turns([shop.id], start, end, params.cs_reply_hours)
-    return outcomes.get(shop.id, []), exclusions[shop.id], params
+    turns = sorted(outcomes.get(shop.id, []), key=lambda pair: pair[0].started_at)
+    return turns, exclusions[shop.id], params

@@ -79,8 +79,6 @@ def holiday_mode_switch_off(*, shop: Shop, user, now: datetime) -> HolidayPeriod
     period = holiday_period_current(shop=shop, now=now)
     if period is None:
         raise HolidayModeError(_("Mode libur sedang tidak aktif."))
-    period.ends_at = now
-    period.save(update_fields=["ends_at"])
     HolidayModeChange.objects.create(
         shop=shop,
         action=Action.SWITCH_OFF,
@@ -89,6 +87,11 @@ def holiday_mode_switch_off(*, shop: Shop, user, now: datetime) -> HolidayPeriod
         changed_by=user,
         changed_at=now,
     )
+    if period.starts_at >= now:
+        period.delete()  # switched off the instant it began: it never covered anything
+    else:
+        period.ends_at = now
+        period.save(update_fields=["ends_at"])
     return period
 
 
@@ -142,9 +145,11 @@ def holiday_mode_apply_events(*, shop_ids: Iterable[int]) -> int:
                 )
             action = Action.MARKETPLACE_ON
         else:
-            if current is not None:
+            if current is not None and current.starts_at < at:
                 current.ends_at = at
                 current.save(update_fields=["ends_at"])
+            elif current is not None:
+                current.delete()
             action = Action.MARKETPLACE_OFF
         HolidayModeChange.objects.create(
             shop=shop, action=action, starts_at=at, changed_at=at, event=event
