@@ -14,9 +14,11 @@ THRESHOLD = "#b44d12"
 
 
 def score_trend(trend: list[ScoreSnapshot], threshold: int | None) -> dict:
-    """Weekly scores with the tier threshold as a dashed line."""
+    """Weekly scores with the tier threshold as a dashed line (refreshes without a score,
+    before the shop had any data, are left out)."""
+    trend = [s for s in trend if s.score is not None]
     dates = [s.refreshed_on.isoformat() for s in trend]
-    scores = [None if s.score is None else float(s.score) for s in trend]
+    scores = [float(s.score) for s in trend]
     figure = go.Figure(
         go.Scatter(
             x=dates,

@@ -106,10 +106,10 @@ class WorkingCalendar:
         if day in self.overrides:
             working, note = self.overrides[day]
             return None if working else DayOff("override", note)
+        if day in self.holidays:  # named even on a weekend: the name says more
+            return DayOff("holiday", self.holidays[day])
         if day.weekday() >= 5:
             return DayOff("weekend")
-        if day in self.holidays:
-            return DayOff("holiday", self.holidays[day])
         return None
 
     def is_working(self, day: date) -> bool:

@@ -83,7 +83,10 @@ def evaluate_week(
         for d in days(week_start, week_start + timedelta(days=6))
         if exclusions.calendar.is_working(d)
     ]
-    if working and all(any(p.covers_day(d) for p in exclusions.holiday_periods) for d in working):
+    # Nothing to assess: no working day at all (a long holiday), or holiday mode on every one.
+    if not working or all(
+        any(p.covers_day(d) for p in exclusions.holiday_periods) for d in working
+    ):
         status = WeekStatus.NOT_EVALUATED
     elif evaluated == 0:
         status = WeekStatus.NO_MESSAGES

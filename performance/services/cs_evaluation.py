@@ -41,11 +41,17 @@ def register_ticket_exclusions(provider: TicketExclusions) -> None:
         _ticket_providers.append(provider)
 
 
-def read_turns(shop_ids: list[int], start: datetime, end: datetime) -> dict[int, list[BuyerTurn]]:
-    """Buyer turns starting in [start, end), from messages seen before `end`."""
+def read_turns(
+    shop_ids: list[int], start: datetime, end: datetime, seen_before: datetime | None = None
+) -> dict[int, list[BuyerTurn]]:
+    """Buyer turns starting in [start, end), from messages before `seen_before` (default
+    `end`): answers that come after the window still count for the turns inside it."""
     messages = (
         Event.objects.filter(
-            shop_id__in=shop_ids, type="chat.message", at__gte=start - TURN_LOOKBACK, at__lt=end
+            shop_id__in=shop_ids,
+            type="chat.message",
+            at__gte=start - TURN_LOOKBACK,
+            at__lt=seen_before or end,
         )
         .order_by("shop_id", "subject", "at", "id")
         .values_list(
@@ -55,7 +61,7 @@ def read_turns(shop_ids: list[int], start: datetime, end: datetime) -> dict[int,
     stream = (ChatMessage(*row) for row in messages.iterator(chunk_size=5000))
     turns: dict[int, list[BuyerTurn]] = defaultdict(list)
     for turn in buyer_turns(stream):
-        if turn.started_at >= start:
+        if start <= turn.started_at < end:
             turns[turn.shop_id].append(turn)
     return turns
 
@@ -74,9 +80,13 @@ def exclusions_for(shop_ids: list[int], start: datetime, end: datetime) -> dict[
 
 
 def classified_turns(
-    shop_ids: list[int], start: datetime, end: datetime, reply_hours: int
+    shop_ids: list[int],
+    start: datetime,
+    end: datetime,
+    reply_hours: int,
+    seen_before: datetime | None = None,
 ) -> tuple[dict[int, list[tuple[BuyerTurn, TurnOutcome]]], dict[int, Exclusions]]:
-    turns = read_turns(shop_ids, start, end)
+    turns = read_turns(shop_ids, start, end, seen_before)
     exclusions = exclusions_for(shop_ids, start, end)
     return {
         shop_id: [(t, classify_turn(t, exclusions[shop_id], reply_hours)) for t in shop_turns]
@@ -105,7 +115,10 @@ def cs_evaluate_week(*, week_start: date, shop_ids: Iterable[int] | None = None)
     ids = list(shops.values_list("id", flat=True))
     rule_set = RuleSets().on(evaluated_on)
     params = rule_set.params
-    outcomes, exclusions = classified_turns(ids, start, end, params.cs_reply_hours)
+    # A turn that starts late on the week's last working day may be answered, on time, after
+    # the week ends (e.g. a Sunday made a working day): read answers up to its deadline.
+    seen_before = end + timedelta(hours=params.cs_reply_hours)
+    outcomes, exclusions = classified_turns(ids, start, end, params.cs_reply_hours, seen_before)
     current = {
         w.shop_id: w
         for w in CsWeek.objects.filter(shop_id__in=ids, week_start=week_start, is_current=True)
@@ -150,6 +163,9 @@ def cs_week_turns(*, shop: Shop, week_start: date):
     """Every turn of one shop's week with its outcome, and the week's exclusions (CS page)."""
     params = RuleSets().on(week_start + timedelta(days=7)).params
     start, end = wib_midnight(week_start), wib_midnight(week_start + timedelta(days=7))
-    outcomes, exclusions = classified_turns([shop.id], start, end, params.cs_reply_hours)
+    seen_before = end + timedelta(hours=params.cs_reply_hours)
+    outcomes, exclusions = classified_turns(
+        [shop.id], start, end, params.cs_reply_hours, seen_before
+    )
     turns = sorted(outcomes.get(shop.id, []), key=lambda pair: pair[0].started_at)
     return turns, exclusions[shop.id], params

@@ -52,8 +52,9 @@ def results_recalculate(
     counts["holiday_events_applied"] += holiday_mode_apply_events(
         shop_ids=shop_ids if shop_ids is not None else Shop.objects.values_list("id", flat=True)
     )
-    # A run on date D covers data strictly before D: only runs after `since` can change.
-    for run_on, kind in run_dates(since + timedelta(days=1), as_of):
+    # A run on date D covers data before D, and a CS evaluation on D also reads answers up to
+    # 24 hours after: runs from the day `since` on can change.
+    for run_on, kind in run_dates(since, as_of):
         counts[f"{kind}_runs"] += 1
         if kind == "weekly_rules":
             outcome = penalties_run_week(week_start=run_on - timedelta(days=7), shop_ids=shop_ids)
