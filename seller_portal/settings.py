@@ -140,7 +140,10 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
-MEDIA_ROOT = BASE_DIR / "media"
+# Evidence files: private, served only through access-checked views (never by URL).
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+EVIDENCE_MAX_FILES = 5
+EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
