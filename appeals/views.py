@@ -1,34 +1,234 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
+"""Seller pages of tickets and appeals, the support entry point, evidence and notices."""
 
-from seller_portal.access import ShopAccess, shop_view
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from appeals import selectors
+from appeals.evidence import EvidenceError
+from appeals.forms import AnswerForm, AppealForm, TicketForm
+from appeals.models import Appeal, EnforcementRecord, Evidence, Notice
+from appeals.services import (
+    CaseError,
+    appeal_allowance,
+    appeal_answer,
+    appeal_file,
+    notices_mark_read,
+    ticket_file,
+)
+from performance.models import Penalty
+from seller_portal import clock
+from seller_portal.access import ShopAccess, shop_access_or_404, shop_view, shops_for_user
+
+ADD_TICKET = "appeals.add_abuseticket"
+
+
+def _can_file_ticket(request, access: ShopAccess) -> bool:
+    return access.is_member or request.user.has_perm(ADD_TICKET)
 
 
 @shop_view
 def tickets(request: HttpRequest, access: ShopAccess) -> HttpResponse:
     return render(
         request,
-        "portal/empty_page.html",
+        "appeals/tickets.html",
         {
             "active_nav": "tickets",
-            "title": _("Tiket"),
-            "explanation": _(
-                "Tiket terhadap pembeli yang kasar atau mengganggu. Pesan yang terverifikasi "
-                "dikecualikan dari evaluasi layanan pelanggan."
-            ),
+            "tickets": selectors.shop_tickets(shop=access.shop)[:100],
+            "can_file": _can_file_ticket(request, access),
         },
     )
 
 
 @shop_view
-def appeals(request: HttpRequest, access: ShopAccess) -> HttpResponse:
+def ticket_new(request: HttpRequest, access: ShopAccess) -> HttpResponse:
+    """Pick a conversation, then its buyer messages, the category, a description, evidence."""
+    if not _can_file_ticket(request, access):
+        raise PermissionDenied
+    conversation = request.POST.get("conversation") or request.GET.get("percakapan") or ""
+    conversations = selectors.shop_conversations(shop=access.shop, now=timezone.now())
+    chat = (
+        selectors.conversation_messages(shop=access.shop, conversation=conversation)
+        if conversation
+        else []
+    )
+    choices = [
+        (m["data"]["message"], m["data"]["message"]) for m in chat if m["data"]["sender"] == "buyer"
+    ]
+    form = TicketForm(request.POST or None, request.FILES or None, message_choices=choices)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ticket = ticket_file(
+                shop=access.shop,
+                user=request.user,
+                conversation=conversation,
+                message_ids=form.cleaned_data["messages"],
+                category=form.cleaned_data["category"],
+                description=form.cleaned_data["description"],
+                files=form.cleaned_data["evidence"],
+                by_support=not access.is_member,
+                today=clock.today(),
+            )
+        except (CaseError, EvidenceError) as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Tiket #%(id)s diajukan.") % {"id": ticket.pk})
+            return redirect("portal:ticket", shop_code=access.shop.code, pk=ticket.pk)
     return render(
         request,
-        "portal/empty_page.html",
+        "appeals/ticket_new.html",
+        {
+            "active_nav": "tickets",
+            "form": form,
+            "conversations": conversations,
+            "conversation": conversation,
+            "chat": chat,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@shop_view
+def ticket(request: HttpRequest, access: ShopAccess, pk: int) -> HttpResponse:
+    return render(
+        request,
+        "appeals/ticket.html",
+        {"active_nav": "tickets", "ticket": selectors.shop_ticket(shop=access.shop, pk=pk)},
+    )
+
+
+@shop_view
+def appeals(request: HttpRequest, access: ShopAccess) -> HttpResponse:
+    today = clock.today()
+    records = [
+        (record, appeal_allowance(target=record, today=today, appeals=list(record.appeals.all())))
+        for record in selectors.shop_enforcement_records(shop=access.shop)[:50]
+    ]
+    return render(
+        request,
+        "appeals/appeals.html",
         {
             "active_nav": "appeals",
-            "title": _("Banding"),
-            "explanation": _("Banding atas penalti atau tindakan penegakan terhadap toko."),
+            "appeals": selectors.shop_appeals(shop=access.shop)[:100],
+            "records": records,
+            "can_appeal": access.is_owner,
         },
     )
+
+
+def _appeal_new(request: HttpRequest, access: ShopAccess, target) -> HttpResponse:
+    if not access.is_owner:
+        raise PermissionDenied
+    today = clock.today()
+    allowance = appeal_allowance(target=target, today=today)
+    form = AppealForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            appeal = appeal_file(
+                target=target,
+                user=request.user,
+                reason=form.cleaned_data["reason"],
+                explanation=form.cleaned_data["explanation"],
+                order_ids=form.cleaned_data["order_ids"],
+                files=form.cleaned_data["evidence"],
+                today=today,
+            )
+        except (CaseError, EvidenceError) as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Banding #%(id)s diajukan.") % {"id": appeal.pk})
+            return redirect("portal:appeal", shop_code=access.shop.code, pk=appeal.pk)
+    return render(
+        request,
+        "appeals/appeal_new.html",
+        {"active_nav": "appeals", "form": form, "target": target, "allowance": allowance},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@shop_view
+def appeal_new_penalty(request: HttpRequest, access: ShopAccess, penalty_id: int) -> HttpResponse:
+    penalty = get_object_or_404(Penalty.objects.filter(shop=access.shop), pk=penalty_id)
+    return _appeal_new(request, access, penalty)
+
+
+@shop_view
+def appeal_new_record(request: HttpRequest, access: ShopAccess, record_id: int) -> HttpResponse:
+    record = get_object_or_404(EnforcementRecord.objects.filter(shop=access.shop), pk=record_id)
+    return _appeal_new(request, access, record)
+
+
+@shop_view
+def appeal(request: HttpRequest, access: ShopAccess, pk: int) -> HttpResponse:
+    case = selectors.shop_appeal(shop=access.shop, pk=pk)
+    form = AnswerForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if not access.is_owner:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                appeal_answer(
+                    appeal=case,
+                    user=request.user,
+                    answer=form.cleaned_data["answer"],
+                    files=form.cleaned_data["evidence"],
+                )
+            except (CaseError, EvidenceError) as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Jawaban terkirim; banding kembali ke antrean."))
+                return redirect("portal:appeal", shop_code=access.shop.code, pk=case.pk)
+    return render(
+        request,
+        "appeals/appeal.html",
+        {
+            "active_nav": "appeals",
+            "appeal": case,
+            "form": form,
+            "can_answer": access.is_owner and case.state == Appeal.State.NEEDS_INFO,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def evidence(request: HttpRequest, pk: int) -> FileResponse:
+    """An evidence file, only for the shop's members, staff who may read the shop, and
+    reviewers (who see it in the admin queue)."""
+    item = get_object_or_404(Evidence.objects.select_related("shop"), pk=pk)
+    if not request.user.has_perm("appeals.view_evidence"):
+        shop_access_or_404(request.user, item.shop.code)
+    response = FileResponse(
+        item.file.open("rb"), as_attachment=True, filename=item.name, content_type=item.content_type
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def notices(request: HttpRequest) -> HttpResponse:
+    items = list(Notice.objects.filter(user=request.user).select_related("shop")[:50])
+    if request.method == "POST":
+        notices_mark_read(user=request.user, now=timezone.now())
+        return redirect("notices")
+    return render(request, "appeals/notices.html", {"notices": items})
+
+
+@login_required
+def support_ticket(request: HttpRequest) -> HttpResponse:
+    """Support staff pick a shop, then file the ticket on its behalf."""
+    if not request.user.has_perm(ADD_TICKET):
+        raise PermissionDenied
+    code = request.GET.get("toko", "").strip()
+    shops = shops_for_user(request.user)
+    if code:
+        if shops.filter(code=code).exists():
+            return redirect("portal:ticket_new", shop_code=code)
+        messages.error(request, _("Toko %(code)s tidak ditemukan.") % {"code": code})
+    return render(request, "appeals/support_ticket.html", {"shops": shops.order_by("code")[:500]})

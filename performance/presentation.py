@@ -140,6 +140,7 @@ class TurnRow:
     label: str
     auto_reply: bool
     messages: int
+    ticket_id: int | None = None
 
 
 def _duration(seconds: float) -> str:
@@ -148,7 +149,7 @@ def _duration(seconds: float) -> str:
     return _("%(h)s j %(m)s m") % {"h": hours, "m": minutes}
 
 
-def cs_turn_row(turn, outcome, reply_hours: int) -> TurnRow:
+def cs_turn_row(turn, outcome, reply_hours: int, tickets: dict[str, int] | None = None) -> TurnRow:
     response = (
         _duration((turn.answered_at - turn.started_at).total_seconds())
         if turn.answered_at
@@ -163,4 +164,5 @@ def cs_turn_row(turn, outcome, reply_hours: int) -> TurnRow:
         label=str(OUTCOME_LABELS[outcome]),
         auto_reply=turn.answered_by_auto_reply,
         messages=len(turn.message_ids),
+        ticket_id=next((tickets[m] for m in turn.message_ids if m in (tickets or {})), None),
     )

@@ -311,3 +311,20 @@ def holiday_page(*, shop: Shop, now: datetime):
     )
     history = list(HolidayModeChange.objects.filter(shop=shop).select_related("changed_by")[:30])
     return current, scheduled, history
+
+
+def cs_week_history(*, shop: Shop, week_start: date) -> list[CsWeek]:
+    """Earlier results of a week, replaced after late data or a verified ticket."""
+    return list(
+        CsWeek.objects.filter(shop=shop, week_start=week_start, is_current=False).order_by(
+            "-created_at"
+        )
+    )
+
+
+def verified_ticket_by_message(*, shop: Shop) -> dict[str, int]:
+    """Message id -> the verified abuse ticket that names it."""
+    from appeals.models import AbuseTicket
+
+    tickets = AbuseTicket.objects.filter(shop=shop, state="verified")
+    return {m: pk for pk, ids in tickets.values_list("pk", "message_ids") for m in ids}

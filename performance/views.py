@@ -62,6 +62,7 @@ def penalties(request: HttpRequest, access: ShopAccess) -> HttpResponse:
     today = clock.today()
     form = PenaltyFilterForm(request.GET or None)
     queryset = selectors.penalty_history(shop=access.shop, filters=form.filters(), today=today)
+    queryset = queryset.prefetch_related("appeals")
     page = Paginator(queryset, selectors.PENALTIES_PER_PAGE).get_page(request.GET.get("page"))
     rows = [
         (row, penalty_source(row.penalty), penalty_detail(row.penalty))
@@ -78,6 +79,7 @@ def penalties(request: HttpRequest, access: ShopAccess) -> HttpResponse:
             "page": page,
             "rows": rows,
             "query": query.urlencode(),
+            "can_appeal": access.is_owner,
         },
     )
 
@@ -126,6 +128,7 @@ def customer_service(request: HttpRequest, access: ShopAccess) -> HttpResponse:
         chosen = weeks[-1].week_start if weeks else this_week
     turns, exclusions, params = cs_week_turns(shop=access.shop, week_start=chosen)
     stored = next((w for w in weeks if w.week_start == chosen), None)
+    tickets = selectors.verified_ticket_by_message(shop=access.shop)
     return render(
         request,
         "performance/customer_service.html",
@@ -138,7 +141,11 @@ def customer_service(request: HttpRequest, access: ShopAccess) -> HttpResponse:
             "stored": stored,
             "in_progress": chosen == this_week,
             "days": selectors.week_days(exclusions, chosen),
-            "turns": [cs_turn_row(turn, outcome, params.cs_reply_hours) for turn, outcome in turns],
+            "turns": [
+                cs_turn_row(turn, outcome, params.cs_reply_hours, tickets)
+                for turn, outcome in turns
+            ],
+            "earlier": selectors.cs_week_history(shop=access.shop, week_start=chosen),
             "week_options": sorted({w.week_start for w in weeks} | {this_week}, reverse=True),
             "pass_percent": params.cs_pass_percent,
             "reply_hours": params.cs_reply_hours,

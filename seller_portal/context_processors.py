@@ -15,4 +15,10 @@ def portal(request):
         context["shop_closed"] = SimpleLazyObject(
             lambda: holiday_period_current(shop=access.shop, now=timezone.now()) is not None
         )
+    if request.user.is_authenticated:
+        from appeals.models import Notice
+
+        context["unread_notices"] = SimpleLazyObject(
+            lambda: Notice.objects.filter(user=request.user, read_at__isnull=True).count()
+        )
     return context

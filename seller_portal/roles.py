@@ -20,7 +20,6 @@ STAFF_GROUP_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         ("appeals", "view_evidence"),
     ],
     "reviewer": [
-        ("seller_portal", "view_all_shops"),
         ("seller_portal", "view_shop"),
         ("seller_portal", "view_membership"),
         ("performance", "view_event"),

@@ -272,7 +272,7 @@ def test_score_pages_in_english(client, scored):
 
 
 @pytest.mark.parametrize(
-    ("name", "budget"), [("dashboard", 8), ("penalties", 7), ("score_detail", 6)]
+    ("name", "budget"), [("dashboard", 9), ("penalties", 9), ("score_detail", 7)]
 )
 def test_score_pages_have_a_fixed_query_budget(
     client, scored, django_assert_num_queries, name, budget
