@@ -195,7 +195,6 @@ class TimelineInline(ReadOnlyInline):
     model = CaseEvent
     fields = ["created_at", "from_label", "to_label", "actor", "note"]
     readonly_fields = fields
-    verbose_name_plural = _("riwayat")
     states: dict[str, str] = {}
 
     def get_queryset(self, request):
@@ -235,22 +234,14 @@ class CaseAdmin(admin.ModelAdmin):
     decisions: dict[str, Decision] = {}
     case_label = ""
 
-    def get_queryset(self, request):
-        # Open cases first, then decided ones; oldest first within each (see get_ordering).
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                closed_rank=Case(
-                    When(state__in=self.final_states, then=Value(1)),
-                    default=Value(0),
-                    output_field=IntegerField(),
-                )
-            )
-        )
-
     def get_ordering(self, request):
-        return ["closed_rank", "created_at", "id"]
+        # Open cases first, oldest first; then decided ones.
+        closed_last = Case(
+            When(state__in=self.final_states, then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+        return [closed_last.asc(), "created_at", "id"]
 
     def get_readonly_fields(self, request, obj=None):
         model_fields = [field.name for field in self.opts.fields]
@@ -269,13 +260,13 @@ class CaseAdmin(admin.ModelAdmin):
     def shop_code(self, obj):
         return obj.shop.code
 
-    @admin.display(description=_("umur (hari)"), ordering="created_at")
+    @admin.display(description=_("umur (hari)"), ordering="-created_at")
     def age_days(self, obj):
-        return (clock.today() - timezone.localdate(obj.created_at)).days
+        return max(0, (clock.today() - timezone.localdate(obj.created_at)).days)
 
     @admin.display(description=_("batas keputusan"), ordering="due_on")
     def due(self, obj):
-        text = date_format(obj.due_on, "SHORT_DATE_FORMAT")
+        text = date_format(obj.due_on, "d/m/Y")
         if obj.state not in self.final_states and obj.due_on < clock.today():
             return format_html(
                 '<span class="overdue" style="color: #ba2121; font-weight: bold">{} ({})</span>',
@@ -398,7 +389,9 @@ class CaseAdmin(admin.ModelAdmin):
         """Run the decision; from "submitted", the review starts first in the same
         transaction, so a refused decision leaves the case as it was."""
         with transaction.atomic():
-            case = self.model.objects.select_for_update().select_related("shop").get(pk=pk)
+            case = (
+                self.model.objects.select_for_update(of=("self",)).select_related("shop").get(pk=pk)
+            )
             if action not in self.actions_by_state.get(case.state, []):
                 raise CaseError(
                     gettext("Tidak bisa: status sekarang %(state)s.")
@@ -558,7 +551,7 @@ class AppealAdmin(CaseAdmin):
                 ]
             },
         ),
-        (_("Yang diajukan banding"), {"fields": ["target_detail", "penalty", "enforcement"]}),
+        (_("Yang diajukan banding"), {"fields": ["target_detail"]}),
         (_("Keputusan"), {"fields": ["decided_at", "decision_reason"]}),
     ]
     final_states = APPEAL_FINAL
@@ -591,7 +584,7 @@ class AppealAdmin(CaseAdmin):
         rows = [
             (gettext("aturan"), penalty.get_rule_display()),
             (gettext("poin"), penalty.points),
-            (gettext("diterbitkan"), date_format(penalty.issued_on, "SHORT_DATE_FORMAT")),
+            (gettext("diterbitkan"), date_format(penalty.issued_on, "d/m/Y")),
             (gettext("sumber"), f"{penalty.get_source_kind_display()}: {penalty.source}"),
             (gettext("status"), dict(STATUS_CHOICES)[status]),
         ]
@@ -615,7 +608,7 @@ class AppealAdmin(CaseAdmin):
             status = gettext("Berlaku")
         rows = [
             (gettext("jenis"), record.get_kind_display()),
-            (gettext("diterbitkan"), date_format(record.issued_on, "SHORT_DATE_FORMAT")),
+            (gettext("diterbitkan"), date_format(record.issued_on, "d/m/Y")),
             (gettext("status"), status),
         ]
         if record.kind == EnforcementRecord.Kind.CS_RESPONSE_WARNING:
@@ -630,7 +623,7 @@ class AppealAdmin(CaseAdmin):
             )
             if week is not None:
                 text = gettext("minggu %(start)s") % {
-                    "start": date_format(week.week_start, "SHORT_DATE_FORMAT")
+                    "start": date_format(week.week_start, "d/m/Y")
                 }
                 rows.append(
                     (
