@@ -52,7 +52,7 @@ def ticket_new(request: HttpRequest, access: ShopAccess) -> HttpResponse:
     if not _can_file_ticket(request, access):
         raise PermissionDenied
     conversation = request.POST.get("conversation") or request.GET.get("percakapan") or ""
-    conversations = selectors.shop_conversations(shop=access.shop, now=timezone.now())
+    conversations = selectors.shop_conversations(shop=access.shop, now=clock.now())
     chat = (
         selectors.conversation_messages(shop=access.shop, conversation=conversation)
         if conversation

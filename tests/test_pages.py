@@ -62,7 +62,14 @@ def test_last_event_time_is_shown_in_wib(client, owner):
 
 @pytest.mark.parametrize(
     ("page", "budget"),
-    [("dashboard", 9), ("penalties", 8), ("cs", 13), ("holiday", 8), ("tickets", 6), ("appeals", 7)],
+    [
+        ("dashboard", 9),
+        ("penalties", 8),
+        ("cs", 13),
+        ("holiday", 8),
+        ("tickets", 6),
+        ("appeals", 7),
+    ],
 )
 def test_page_query_budget(client, owner, django_assert_max_num_queries, page, budget):
     url = reverse(f"portal:{page}", args=["toko-a"])
