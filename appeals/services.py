@@ -3,6 +3,7 @@ leaves a timeline row in the same transaction, and notifies the shop after commi
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -31,6 +32,7 @@ from performance.services.calendar import working_calendar
 from seller_portal.models import Membership, Role, Shop
 
 Kind = EnforcementRecord.Kind
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -75,6 +77,43 @@ def enforcement_sync_cs_week(
             record.save(update_fields=["withdrawn_at"])
             withdrawn += 1
     return {"warnings_issued": issued, "warnings_withdrawn": withdrawn}
+
+
+@transaction.atomic
+def enforcement_sync_tier_risk(
+    *, refresh_on: date, at_risk: dict[int, dict], safe: list[int]
+) -> dict[str, int]:
+    """A refresh below the tier's threshold is a tier-at-risk record (SPEC §4); a recomputed
+    refresh that is no longer at risk withdraws it. `at_risk` maps shop id -> details."""
+    key = f"score:{refresh_on:%Y-%m-%d}"
+    existing = {
+        r.shop_id: r
+        for r in EnforcementRecord.objects.filter(
+            kind=Kind.TIER_AT_RISK, key=key, shop_id__in=[*at_risk, *safe]
+        )
+    }
+    issued = withdrawn = 0
+    for shop_id, details in at_risk.items():
+        record = existing.get(shop_id)
+        if record is None:
+            EnforcementRecord.objects.create(
+                shop_id=shop_id,
+                kind=Kind.TIER_AT_RISK,
+                key=key,
+                issued_on=refresh_on,
+                details=details,
+            )
+            issued += 1
+        elif record.withdrawn_at is not None or record.details != details:
+            record.withdrawn_at, record.details = None, details
+            record.save(update_fields=["withdrawn_at", "details"])
+    for shop_id in safe:
+        record = existing.get(shop_id)
+        if record is not None and record.withdrawn_at is None:
+            record.withdrawn_at = timezone.now()
+            record.save(update_fields=["withdrawn_at"])
+            withdrawn += 1
+    return {"risk_records_issued": issued, "risk_records_withdrawn": withdrawn}
 
 
 # --- Tickets and appeals ------------------------------------------------------------------------
@@ -133,15 +172,17 @@ def _notify(*, shop: Shop, text: str, url: str, extra_users=()) -> None:
     )
     emails = [user.email for user in owners if user.email]
     if emails:
-        transaction.on_commit(
-            lambda: send_mail(
-                subject=f"[{shop.name}] {text[:120]}",
-                message=f"{text}\n\n{url}",
-                from_email=None,
-                recipient_list=emails,
-                fail_silently=True,
-            )
-        )
+        # A header is one line: a reason written on several lines is folded.
+        subject = f"[{shop.name}] {' '.join(text.split())[:120]}"
+        transaction.on_commit(lambda: _send(subject, f"{text}\n\n{url}", emails))
+
+
+def _send(subject: str, body: str, emails: list[str]) -> None:
+    """E-mail after the decision is stored: a mail server failure is logged, never raised."""
+    try:
+        send_mail(subject, body, None, emails)
+    except Exception:
+        logger.exception("could not e-mail %s about %r", emails, subject)
 
 
 def _member_filer(case) -> list:
@@ -296,6 +337,8 @@ def appeal_allowance(*, target, today: date, appeals: list | None = None) -> App
     attempt = len(appeals) + 1
     if target.voided_at is not None:
         return AppealAllowance(False, attempt, 0, None, _("Sudah dibatalkan."))
+    if getattr(target, "withdrawn_at", None) is not None:
+        return AppealAllowance(False, attempt, 0, None, _("Catatan ini sudah ditarik."))
     if remaining <= 0:
         return AppealAllowance(False, attempt, 0, None, _("Batas 2 banding sudah terpakai."))
     if appeals:
@@ -378,7 +421,8 @@ def appeal_ask_info(*, appeal: Appeal, reviewer, question: str) -> Appeal:
         appeal, allowed=("in_review",), to="needs_info", actor=reviewer, note=question.strip()
     )
     _appeal_notify(
-        appeal, _("Banding #%(id)s perlu informasi: %(q)s") % {"id": appeal.pk, "q": question}
+        appeal,
+        _("Banding #%(id)s perlu informasi: %(q)s") % {"id": appeal.pk, "q": question.strip()},
     )
     return appeal
 

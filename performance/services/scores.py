@@ -165,6 +165,7 @@ def scores_refresh(*, refresh_on: date, shop_ids: Iterable[int] | None = None) -
     created = unchanged = 0
     superseded: list[int] = []
     new: list[ScoreSnapshot] = []
+    outcome: list[ScoreSnapshot] = []  # this refresh's result for every shop, stored or not
     for shop in shops:
         row = events.get(shop.id, {})
         on_time, decided = replies.get(shop.id, (0, 0))
@@ -198,6 +199,7 @@ def scores_refresh(*, refresh_on: date, shop_ids: Iterable[int] | None = None) -
             deducted=deducted,
             rule_set_id=rule_set.id,
         )
+        outcome.append(snapshot)
         earlier = current.get(shop.id)
         if earlier is not None:
             if all(getattr(earlier, f) == getattr(snapshot, f) for f in SNAPSHOT_FIELDS):
