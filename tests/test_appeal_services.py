@@ -652,8 +652,6 @@ def test_an_answer_may_not_bring_the_documents_past_five(penalty, owner, reviewe
 
 
 def test_a_withdrawn_enforcement_record_cannot_be_appealed(make_shop):
-    from datetime import UTC, datetime
-
     from appeals.models import EnforcementRecord
     from appeals.services import appeal_allowance
 
