@@ -71,4 +71,4 @@ def test_shell_fits_a_phone(page: Page, live_server, seller):
     # Nothing wider than the screen: the menu scrolls inside itself instead.
     assert page.evaluate("document.documentElement.scrollWidth") == 390
     page.get_by_role("link", name="Banding").click()
-    expect(page.get_by_role("heading", name="Banding")).to_be_visible()
+    expect(page.get_by_role("heading", name="Banding", exact=True)).to_be_visible()
