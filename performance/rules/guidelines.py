@@ -1,0 +1,686 @@
+"""Guideline checks on seller chat messages (SPEC §9, seed 000 §4.2). Pure: text in, flags out.
+
+A flag is a reason for staff to look, never a penalty, so precision comes first: every rule
+needs a telling form (a phone number shaped like an Indonesian mobile, a bank name next to an
+account number, an insult aimed at someone, a reward tied to a rating), and look-alikes of
+ordinary service talk — invoice and tracking numbers, prices, sizes, dates, the platform's
+own links and features, negated mentions ("bukan KW", "jangan berikan OTP") — are left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    section: str
+    title_id: str
+    title_en: str
+    why_id: str
+    why_en: str
+
+
+RULES: dict[str, Rule] = {
+    r.code: r
+    for r in (
+        Rule(
+            "OFF_PLATFORM_CONTACT",
+            "4.2.2",
+            "Kontak di luar platform",
+            "Contact outside the platform",
+            "Nomor telepon/WhatsApp, akun aplikasi chat lain atau e-mail mengalihkan pembeli "
+            "dari fitur Pesan Pembeli.",
+            "Phone or WhatsApp numbers, other chat apps or e-mail move the buyer away from the "
+            "platform's chat.",
+        ),
+        Rule(
+            "OFF_PLATFORM_LINK",
+            "4.2.2",
+            "Tautan ke luar platform",
+            "Link outside the platform",
+            "Tautan atau ajakan ke toko/situs lain mengalihkan trafik ke luar platform.",
+            "Links or invitations to other shops or sites divert buyers off the platform.",
+        ),
+        Rule(
+            "OFF_PLATFORM_PAYMENT",
+            "4.2.2",
+            "Pembayaran di luar platform",
+            "Payment outside the platform",
+            "Rekening bank, dompet digital, QR atau transfer langsung mengakali proses "
+            "pembayaran platform dan menghilangkan perlindungan pembeli.",
+            "Bank or e-wallet accounts, QR codes or direct transfers bypass the platform's "
+            "checkout and its buyer protection.",
+        ),
+        Rule(
+            "OFFLINE_STORE",
+            "4.2.2",
+            "Alamat toko offline",
+            "Offline store address",
+            "Mengajak pembeli membayar atau mengambil barang di toko offline melewati proses "
+            "penjualan platform.",
+            "Inviting the buyer to pay or collect at an offline store bypasses the platform's "
+            "sales process.",
+        ),
+        Rule(
+            "REFUND_OUTSIDE",
+            "4.2.2",
+            "Pengembalian dana di luar platform",
+            "Refund outside the platform",
+            "Semua pengembalian barang dan dana harus melalui platform.",
+            "Every return and refund must go through the platform.",
+        ),
+        Rule(
+            "ASK_TO_CANCEL",
+            "4.2.2",
+            "Meminta pembeli membatalkan pesanan",
+            "Asking the buyer to cancel",
+            "Penjual dilarang meminta pembeli membatalkan pesanan.",
+            "Sellers must not ask buyers to cancel their orders.",
+        ),
+        Rule(
+            "SPAM_PROMOTION",
+            "4.2.3",
+            "Promosi atau spam tanpa diminta",
+            "Unsolicited promotion or spam",
+            "Pesan pemasaran yang tidak diminta pembeli dilarang di fitur Pesan Pembeli.",
+            "Marketing messages the buyer did not ask for are not allowed in chat.",
+        ),
+        Rule(
+            "ILLEGAL_GOODS",
+            "4.2.4",
+            "Produk terlarang, palsu atau ilegal",
+            "Prohibited, counterfeit or illegal goods",
+            "Menawarkan produk terlarang, palsu atau ilegal melanggar pedoman dan hukum.",
+            "Offering prohibited, counterfeit or illegal goods breaks the guideline and the law.",
+        ),
+        Rule(
+            "GAMBLING",
+            "4.2.4",
+            "Perjudian",
+            "Gambling",
+            "Mempromosikan atau mengajak berjudi dilarang.",
+            "Promoting or inviting to gambling is prohibited.",
+        ),
+        Rule(
+            "FRAUD",
+            "4.2.4",
+            "Penipuan atau pengelabuan",
+            "Fraud or phishing",
+            "Meminta kode OTP/verifikasi, biaya tambahan di luar aplikasi atau klaim hadiah "
+            "palsu adalah pola penipuan.",
+            "Asking for OTP or verification codes, extra fees outside the app or fake prizes "
+            "are fraud patterns.",
+        ),
+        Rule(
+            "HARASSMENT",
+            "4.2.1",
+            "Pelecehan, hinaan atau ancaman",
+            "Harassment, insults or threats",
+            "Penjual harus berkomunikasi dengan sopan; hinaan dan ancaman dilarang keras.",
+            "Sellers must communicate politely; insults and threats are strictly prohibited.",
+        ),
+        Rule(
+            "FEEDBACK_MANIPULATION",
+            "4.2.7",
+            "Manipulasi ulasan",
+            "Review manipulation",
+            "Imbalan untuk ulasan bagus atau ancaman atas ulasan buruk/retur dilarang.",
+            "Rewards for good reviews or threats over bad reviews or returns are prohibited.",
+        ),
+        Rule(
+            "SEXUAL_CONTENT",
+            "4.2.7",
+            "Konten seksual",
+            "Sexual content",
+            "Pesan berisi atau berbau pornografi dan perilaku seksual dilarang.",
+            "Messages with pornographic or sexual content are prohibited.",
+        ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Flag:
+    rule: str
+    section: str
+    start: int
+    end: int
+    match: str
+
+    @property
+    def info(self) -> Rule:
+        return RULES[self.rule]
+
+
+def _words(*words: str) -> str:
+    return "|".join(words)
+
+
+I = re.IGNORECASE  # noqa: E741 - the usual regex flag name
+
+# Negation shortly before a match: "bukan KW", "jangan berikan OTP", "tidak melayani COD".
+NEGATION = re.compile(
+    r"\b(?:bukan|tidak|tdk|tak|gak|ga|nggak|ngga|enggak|jangan|jgn|anti|no|not|never|dilarang|"
+    r"hindari|waspada)\b[^.!?\n]{0,25}$",
+    I,
+)
+
+# Indonesian mobile numbers: 08…, +62 8…, 62 8…; 10–13 digits once the country code is
+# written as 0; groups split by spaces, dots or dashes. Not after a letter, digit or "/" (invoice
+# and tracking numbers), not followed by more digits.
+PHONE = re.compile(r"(?<![\w/#@.-])(?:\+62|62|0)[\s.-]?8\d(?:[\s.-]?\d){7,11}(?![\w/])")
+PLATFORM_DOMAINS = re.compile(
+    r"(?:^|\.)(?:tokopedia\.(?:com|link|co\.id)|tiktok\.com|tokopedia\.net)$", I
+)
+URL = re.compile(
+    r"\b(?:https?://)?(?:www\.)?((?:[a-z0-9-]+\.)+(?:com|co\.id|id|net|org|shop|store|link|ly|me|"
+    r"xyz|site|online|biz|info|io))\b(?:/[^\s]*)?",
+    I,
+)
+CHAT_LINK = re.compile(
+    r"\b(?:wa\.me|api\.whatsapp\.com|chat\.whatsapp\.com|t\.me|line\.me|m\.me)\b", I
+)
+EMAIL = re.compile(r"\b[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b", I)
+CHAT_APPS = (
+    r"(?:wa|w\.a|whatsapp|whatsap|watsap|wasap|line|telegram|tele|ig|instagram|insta|fb|"
+    r"facebook|dm)"
+)
+CONTACT_INVITE = re.compile(
+    r"\b(?:hubungi|hub|kontak|contact|chat|cht|japri|add|save|simpan|invite|via|lewat|ke|di|"
+    r"message|text|call)\s+(?:aja\s+|saja\s+|kami\s+|saya\s+|sy\s+|ya\s+|me\s+|us\s+)?"
+    r"(?:di\s+|ke\s+|on\s+|via\s+)?(?:no\.?\s*|nomor\s+|nmr\s+)?"
+    + CHAT_APPS
+    + r"\b(?!\s*(?:'|’)?alaikum)",
+    I,
+)
+APP_HANDLE = re.compile(
+    r"\b" + CHAT_APPS + r"\s*[:=]\s*@?[\w.]{3,}|\b(?:ig|instagram|line)\s+@[\w.]{3,}", I
+)
+
+BANKS = (
+    r"(?:bca|bri|bni|mandiri|bsi|cimb(?:\s*niaga)?|permata|btn|danamon|maybank|ocbc|jenius|"
+    r"seabank|bank\s+jago|jago|dana|ovo|gopay|go-pay|shopeepay|linkaja|link\s*aja|rekening|rek|"
+    r"norek|no\.?\s*rek)"
+)
+ACCOUNT = r"(?<![\w.,])\d(?:[\s-]?\d){7,15}(?![\w.,])"
+BANK_ACCOUNT = re.compile(
+    r"\b" + BANKS + r"\b[^\n\d]{0,25}" + ACCOUNT + "|" + ACCOUNT + r"[^\n\d]{0,12}\b(?:bca|bri|bni|"
+    r"mandiri|bsi|dana|ovo|gopay|shopeepay|linkaja)\b",
+    I,
+)
+DIRECT_PAYMENT = re.compile(
+    r"\b(?:transfer|trf|tf)\s+(?:aja\s+|saja\s+|langsung|lgsg|lsg|ke\s+(?:rek|rekening|no|nomor|"
+    r"norek|dana|ovo|gopay|bca|bri|bni|mandiri)|manual)"
+    r"|\b(?:bayar|pembayaran|byr)\s+(?:nya\s+)?(?:langsung\s+)?(?:ke\s+(?:saya|kami|sy|kurir kami)|"
+    r"di\s+luar\s+(?:aplikasi|app|platform))"
+    r"|\b(?:nggak|gak|ga|tidak|tdk|gk)\s+usah\s+(?:lewat|via|pakai|pake|checkout\s+di)\s+"
+    r"(?:aplikasi|app|apk|checkout|sistem|platform)"
+    r"|\bdi\s+luar\s+(?:aplikasi|app|platform)"
+    r"|\b(?:scan\s+)?qris\b|\bscan\s+(?:kode\s+)?qr\b|\bkode\s+qr\b"
+    r"|\bcod\s+(?:langsung|di\s+luar|ketemuan|ketemu)"
+    r"|\bpay\s+(?:me\s+)?directly\b|\bbank\s+transfer\s+to\s+(?:me|us|my)\b",
+    I,
+)
+OFFLINE = re.compile(
+    r"\b(?:bayar|ambil|datang|mampir|cod|pickup|pick\s*up|beli)\w*\s+(?:\w+\s+){0,4}?(?:di|ke)\s+"
+    r"(?:toko|gudang|outlet|kios|ruko|store|workshop|rumah)\s+(?:kami|saya|sy|offline|kita)\b"
+    r"|\balamat\s+toko\s+(?:offline|kami|saya)\b|\btoko\s+offline\s+kami\b"
+    r"|\b(?:our|the)\s+(?:offline\s+)?(?:shop|store|warehouse)\s+at\b",
+    I,
+)
+REFUND_OUT = re.compile(
+    r"\b(?:refund|pengembalian\s+dana|uang\w*|dana\w*|duit\w*)\b[^.!?\n]{0,40}?"
+    r"\b(?:(?:kami|saya|sy)\s+)?(?:transfer|tf|kembalikan|balikin|kirim)\w*\s+"
+    r"(?:manual|langsung|lewat\s+(?:dana|ovo|gopay|rekening|rek|wa|bank)|ke\s+(?:rekening|rek|dana|"
+    r"ovo|gopay)|via\s+(?:dana|ovo|gopay|bank|transfer))"
+    r"|\brefund\w*\s+(?:manual|di\s+luar|lewat\s+(?:dana|ovo|gopay|transfer|rekening|wa)|via\s+"
+    r"(?:dana|ovo|gopay|transfer|bank|wa))"
+    r"|\b(?:nggak|gak|ga|tidak|tdk|gk)\s+usah\s+(?:ajukan\s+)?(?:komplain|retur|pengembalian)\s+"
+    r"(?:di|lewat|via)\s+(?:aplikasi|app|platform)"
+    r"|\brefund\s+(?:you\s+)?(?:directly|outside|via\s+bank|by\s+bank\s+transfer)",
+    I,
+)
+CANCEL = re.compile(
+    r"\b(?:tolong|tlg|mohon|mhn|minta|bisa|bs|silakan|silahkan|please|pls|plz)\s+"
+    r"(?:kak\w*\s+|gan\s+|sis\s+|bund\w*\s+|kakak\s+)?(?:di)?(?:batal\w*|cancel\w*)"
+    r"|\b(?:batalkan|batalin|cancel|cancelin|dicancel|dibatalin)\s+(?:aja|saja|dulu|dl|ya|yah)\b"
+    r"|\b(?:batalkan|batalin|cancel|cancelin)\s+(?:pesanan|orderan|order|pesenan)\w*\s+"
+    r"(?:nya\s+)?(?:ya|aja|saja|dulu|kak)\b"
+    r"|\bcancel\s+(?:the|your)\s+order\b",
+    I,
+)
+CANCEL_INNOCENT = re.compile(
+    r"(?:jangan|jgn|tidak\s+perlu|gak\s+perlu|ga\s+perlu|nggak\s+perlu|tombol|otomatis|sistem|"
+    r"sudah|udah|telah|don't|do not)\W+(?:\w+\W+){0,2}$",
+    I,
+)
+SPAM = re.compile(
+    r"\b(?:follow|ikuti|subscribe|like)\s+(?:ig|instagram|akun|toko|tiktok|channel|kami|kita)\b"
+    r"[^.!?\n]{0,40}\b(?:promo|diskon|giveaway|hadiah|voucher|update)"
+    r"|\bjoin\s+(?:grup|group|komunitas|channel)\b|\bgrup\s+(?:reseller|dropship)\w*"
+    r"|\b(?:promo|diskon|sale|flash\s*sale)\b[^\n]{0,30}!{2,}"
+    r"|\b(?-i:PROMO|DISKON|SALE)\b[^\n]{0,60}\b(?:cek|check|kunjungi|mampir)\s+(?:etalase|toko|produk)"
+    r"|\bjangan\s+lupa\s+(?:follow|mampir|cek)\s+(?:toko|etalase|produk|ig)\w*\s+(?:kami|lainnya|lain)"
+    r"|\b(?:cek|lihat|intip)\s+(?:juga\s+)?(?:produk|barang)\s+(?:lain(?:nya)?\s+)?(?:kami\s+)?"
+    r"(?:yang\s+lagi\s+)?(?:promo|diskon)",
+)
+ILLEGAL = re.compile(
+    r"\b(?:narkoba|narkotika|ganja|sabu|shabu|ekstasi|ekstasy|pil\s+koplo|tramadol|"
+    r"obat\s+(?:keras|aborsi|penggugur)|senjata\s+api|senpi|amunisi|peluru\s+tajam|"
+    r"kw\s*(?:super|premium|1|2|\d:\d)?|replika(?:\s+1:1)?|ori\s+palsu|barang\s+palsu|"
+    r"tiruan|bajakan|tanpa\s+(?:izin\s+)?bpom|tanpa\s+resep|counterfeit|fake\s+(?:brand|branded))\b",
+    I,
+)
+GAMBLING = re.compile(
+    r"\b(?:judi|berjudi|judol|slot\s*(?:gacor|online|88|maxwin)|gacor|togel|toto\s*gelap|"
+    r"taruhan|casino|kasino|maxwin|jackpot\s+slot|deposit\s+\d+\w*[^\n]{0,20}bonus|"
+    r"betting|sportsbook|parlay)\b",
+    I,
+)
+FRAUD = re.compile(
+    r"\b(?:kirim|kirimkan|sebut\w*|kasih|kasihkan|berikan|bagi\w*|share|minta|send|tell|fotokan|"
+    r"foto\w*)\s+(?:\w+\s+){0,3}?(?:kode\s+)?(?:otp|kode\s+verifikasi|kode\s+sms|kode\s+keamanan|pin)\b"
+    r"|\bklaim\s+hadiah\b|\bmenang(?:kan)?\s+undian\b|\banda\s+terpilih\s+sebagai\s+pemenang\b"
+    r"|\b(?:biaya|ongkos)\s+(?:admin|administrasi|pajak|asuransi)\b[^.!?\n]{0,40}\b(?:transfer|tf)\b"
+    r"|\b(?:transfer|tf)\b[^.!?\n]{0,40}\bbiaya\s+(?:admin|administrasi|pajak)\b",
+    I,
+)
+INSULT = re.compile(
+    r"\b(?:goblok|goblog|gblk|tolol|tlol|idiot|dungu|bangsat|bajingan|brengsek|kampret|keparat|"
+    r"bego|begok|bodoh|bodo\s+amat|kampungan|sialan|kurang\s+ajar|stupid|moron|dumbass)\b"
+    r"|\b(?:dasar|kamu|km|lu|lo|loe|elo|kau|situ|anda|you)\s+(?:\w+\s+)?(?:anjing|anjg|babi|monyet|"
+    r"setan|gila|miskin|tai|sampah|bodoh|bego|norak|jelek)\b"
+    r"|\b(?:anjing|anjg|babi|monyet|bangsat)\s+(?:lu|lo|loe|kau|kamu|km|you)\b"
+    r"|\b(?:awas|liat\s+aja|lihat\s+saja|tunggu\s+aja)\s+(?:kamu|lu|lo|loe|kau|km|ya\s+kamu|nanti)\b"
+    r"|\b(?:tahu|tau|tw)\s+alamat\s*(?:mu|kamu|lu|lo|anda|rumah\w*)"
+    r"|\b(?:datangi|samperin|labrak|hajar|pukul|bunuh)\s+(?:rumah\w*\s+)?(?:kamu|lu|lo|kau|anda|mu)\b"
+    r"|\bi\s+(?:will|'ll)\s+(?:find|hurt|kill)\s+you\b|\byou(?:'ll|\s+will)\s+regret\b",
+    I,
+)
+GOOD_RATING = (
+    r"(?:bintang\s*(?:5|lima)|(?:5|lima)\s*bintang|⭐{3,}|rating\s*(?:5|bagus|tinggi)|"
+    r"(?:review|ulasan|penilaian|feedback)\s+(?:yang\s+)?(?:bagus|positif|baik|bintang\s*5|mantap)|"
+    r"(?:5|five)[\s-]*stars?|good\s+review|positive\s+(?:review|feedback))"
+)
+REWARD = (
+    r"(?:voucher|vocer|cashback|cash\s*back|diskon|potongan|hadiah|bonus|gratis|free|refund|uang|"
+    r"saldo|pulsa|tambahan|kirimin|kirimkan|dapat|dapet|dpt|get|give|bayar|ganti\s+ongkir)"
+)
+BAD_REVIEW = (
+    r"(?:bintang\s*(?:1|2|3|satu|dua|tiga)|(?:1|2|3|satu)\s*bintang|rating\s*(?:jelek|rendah|buruk)|"
+    r"(?:review|ulasan|feedback|penilaian)\s+(?:yang\s+)?(?:jelek|buruk|negatif|negative|bad)|"
+    r"bad\s+review|negative\s+(?:review|feedback)|retur|return|komplain|complain|refund)"
+)
+THREAT = (
+    r"(?:blokir|block|laporkan|lapor|report|awas|menyesal|nyesel|regret|tuntut|sebarkan|viralkan|"
+    r"pembeli\s+jahat|blacklist)"
+)
+FEEDBACK = re.compile(
+    GOOD_RATING
+    + r"[^\n]{0,60}?\b"
+    + REWARD
+    + r"\b|\b"
+    + REWARD
+    + r"\b[^\n]{0,60}?"
+    + GOOD_RATING
+    + r"|\b"
+    + BAD_REVIEW
+    + r"\b[^\n]{0,60}?\b"
+    + THREAT
+    + r"\b|\b"
+    + THREAT
+    + r"\b[^\n]{0,40}?\b"
+    + r"(?:kalau|kalo|klo|jika|if)\b[^\n]{0,40}?\b"
+    + BAD_REVIEW
+    + r"\b",
+    I,
+)
+SEXUAL = re.compile(
+    r"\b(?:bokep|porno|porn|pornografi|bugil|telanjang|open\s+bo|ngewe|sange|vcs|"
+    r"video\s+call\s+sex|konten\s+dewasa|konten\s+18\+|pap\s+(?:tt|toket|bugil)|nudes?|"
+    r"foto\s+(?:seksi|hot)\s+(?:kamu|mu|kakak))\b",
+    I,
+)
+
+NEGATABLE = {
+    "ILLEGAL_GOODS",
+    "FRAUD",
+    "GAMBLING",
+    "ASK_TO_CANCEL",
+    "SEXUAL_CONTENT",
+    "SPAM_PROMOTION",
+}
+
+# (rule, pattern, hints): a pattern runs only when the lower-cased text contains one of its
+# hints (plain substring tests), so an ordinary message costs a few microseconds.
+SIMPLE: tuple[tuple[str, re.Pattern, tuple[str, ...]], ...] = (
+    ("OFF_PLATFORM_CONTACT", CHAT_LINK, ("wa.me", "whatsapp.com", "t.me", "line.me", "m.me")),
+    ("OFF_PLATFORM_CONTACT", EMAIL, ("@",)),
+    (
+        "OFF_PLATFORM_CONTACT",
+        CONTACT_INVITE,
+        (
+            "wa",
+            "w.a",
+            "whatsap",
+            "watsap",
+            "wasap",
+            "line",
+            "tele",
+            "ig",
+            "insta",
+            "fb",
+            "face",
+            "dm",
+        ),
+    ),
+    ("OFF_PLATFORM_CONTACT", APP_HANDLE, (":", "=", "@")),
+    ("OFF_PLATFORM_PAYMENT", BANK_ACCOUNT, ("#digits",)),
+    (
+        "OFF_PLATFORM_PAYMENT",
+        DIRECT_PAYMENT,
+        ("transfer", "trf", "tf ", "bayar", "byr", "usah", "luar", "qr", "cod ", "pay "),
+    ),
+    (
+        "OFFLINE_STORE",
+        OFFLINE,
+        (
+            "toko",
+            "gudang",
+            "outlet",
+            "kios",
+            "ruko",
+            "store",
+            "workshop",
+            "rumah",
+            "shop",
+            "warehouse",
+        ),
+    ),
+    ("REFUND_OUTSIDE", REFUND_OUT, ("refund", "dana", "uang", "duit", "usah")),
+    ("ASK_TO_CANCEL", CANCEL, ("batal", "cancel")),
+    (
+        "SPAM_PROMOTION",
+        SPAM,
+        (
+            "follow",
+            "ikuti",
+            "subscribe",
+            "like",
+            "join",
+            "grup",
+            "promo",
+            "diskon",
+            "sale",
+            "jangan lupa",
+            "produk",
+            "barang",
+        ),
+    ),
+    (
+        "ILLEGAL_GOODS",
+        ILLEGAL,
+        (
+            "narko",
+            "ganja",
+            "sabu",
+            "ekst",
+            "koplo",
+            "tramadol",
+            "obat",
+            "senjata",
+            "senpi",
+            "amunisi",
+            "peluru",
+            "kw",
+            "replika",
+            "palsu",
+            "tiruan",
+            "bajakan",
+            "bpom",
+            "resep",
+            "counterfeit",
+            "fake",
+        ),
+    ),
+    (
+        "GAMBLING",
+        GAMBLING,
+        (
+            "judi",
+            "judol",
+            "slot",
+            "gacor",
+            "togel",
+            "toto",
+            "taruhan",
+            "casino",
+            "kasino",
+            "maxwin",
+            "jackpot",
+            "deposit",
+            "betting",
+            "sportsbook",
+            "parlay",
+        ),
+    ),
+    (
+        "FRAUD",
+        FRAUD,
+        ("otp", "verifikasi", "kode", "pin", "hadiah", "undian", "pemenang", "biaya", "ongkos"),
+    ),
+    (
+        "HARASSMENT",
+        INSULT,
+        (
+            "gobl",
+            "gblk",
+            "tolol",
+            "tlol",
+            "idiot",
+            "dungu",
+            "bangsat",
+            "bajingan",
+            "brengsek",
+            "kampret",
+            "keparat",
+            "bego",
+            "bodo",
+            "kampungan",
+            "sialan",
+            "kurang ajar",
+            "stupid",
+            "moron",
+            "dumb",
+            "anjing",
+            "anjg",
+            "babi",
+            "monyet",
+            "setan",
+            "gila",
+            "miskin",
+            "tai",
+            "sampah",
+            "norak",
+            "jelek",
+            "awas",
+            "liat aja",
+            "lihat saja",
+            "tunggu aja",
+            "alamat",
+            "datangi",
+            "samperin",
+            "labrak",
+            "hajar",
+            "pukul",
+            "bunuh",
+            "you",
+            "regret",
+        ),
+    ),
+    (
+        "FEEDBACK_MANIPULATION",
+        FEEDBACK,
+        (
+            "bintang",
+            "⭐",
+            "rating",
+            "review",
+            "ulasan",
+            "penilaian",
+            "feedback",
+            "star",
+            "retur",
+            "return",
+            "komplain",
+            "complain",
+            "refund",
+        ),
+    ),
+    (
+        "SEXUAL_CONTENT",
+        SEXUAL,
+        (
+            "bokep",
+            "porn",
+            "bugil",
+            "telanjang",
+            "open bo",
+            "ngewe",
+            "sange",
+            "vcs",
+            "sex",
+            "dewasa",
+            "pap ",
+            "nude",
+            "foto seksi",
+            "foto hot",
+        ),
+    ),
+)
+# One search per rule over the lower-cased text: each rule's hints as a literal alternation.
+HINTS = tuple(
+    (rule, pattern, None if hints == ("#digits",) else re.compile("|".join(map(re.escape, hints))))
+    for rule, pattern, hints in SIMPLE
+)
+LONG_NUMBER = re.compile(r"\d(?:[\s.-]?\d){7}")
+LINK_HINTS = (
+    "http",
+    "www",
+    ".com",
+    ".id",
+    ".net",
+    ".org",
+    ".shop",
+    ".store",
+    ".link",
+    ".ly",
+    ".me",
+    ".xyz",
+    ".site",
+    ".online",
+    ".biz",
+    ".info",
+    ".io",
+)
+MARKETPLACE_HINTS = (
+    "shopee",
+    "lazada",
+    "bukalapak",
+    "blibli",
+    "jd.id",
+    "zalora",
+    "olx",
+    "marketplace",
+    "web",
+    "situs",
+    "toko sebelah",
+    "toko lain",
+)
+MARKETPLACES = re.compile(
+    r"\b(?:shopee|lazada|bukalapak|blibli|jd\.id|zalora|olx|facebook\s+marketplace)\b"
+    r"|\b(?:website|web|situs|toko\s+sebelah|toko\s+lain)\s+(?:kami|saya|resmi\s+kami)\b",
+    I,
+)
+
+
+LINK_HINTS_RE = re.compile("|".join(map(re.escape, LINK_HINTS)))
+MARKETPLACE_HINTS_RE = re.compile("|".join(map(re.escape, MARKETPLACE_HINTS)))
+
+
+def _phones(text: str) -> list[Flag]:
+    flags = []
+    for m in PHONE.finditer(text):
+        digits = re.sub(r"\D", "", m.group())
+        national = "0" + digits[2:] if digits.startswith("62") else digits
+        if 10 <= len(national) <= 13:
+            flags.append(_flag("OFF_PLATFORM_CONTACT", m, text))
+    return flags
+
+
+def _links(text: str, lower: str) -> list[Flag]:
+    flags = []
+    if not LINK_HINTS_RE.search(lower):
+        return _marketplaces(text, lower)
+    for m in URL.finditer(text):
+        host = m.group(1).lower()
+        if PLATFORM_DOMAINS.search(host) or CHAT_LINK.search(m.group()):
+            continue  # the platform's own links; chat-app links are contact flags
+        before = text[max(0, m.start() - 1) : m.start()]
+        if before == "@":
+            continue  # the domain of an e-mail address
+        flags.append(_flag("OFF_PLATFORM_LINK", m, text))
+    return flags + _marketplaces(text, lower)
+
+
+def _marketplaces(text: str, lower: str) -> list[Flag]:
+    if not MARKETPLACE_HINTS_RE.search(lower):
+        return []
+    return [_flag("OFF_PLATFORM_LINK", m, text) for m in MARKETPLACES.finditer(text)]
+
+
+def _flag(rule: str, m: re.Match, text: str) -> Flag:
+    return Flag(rule, RULES[rule].section, m.start(), m.end(), text[m.start() : m.end()])
+
+
+def check_text(text: str) -> list[Flag]:
+    """Every guideline flag in one message, at most one per rule (its first match), in rule
+    order of appearance in the text."""
+    if not text:
+        return []
+    found: dict[str, Flag] = {}
+
+    def add(flag: Flag) -> None:
+        if flag.rule not in found or flag.start < found[flag.rule].start:
+            found[flag.rule] = flag
+
+    lower = text.lower()
+    long_number = LONG_NUMBER.search(text) is not None
+    if long_number:
+        for flag in _phones(text):
+            add(flag)
+    for flag in _links(text, lower):
+        add(flag)
+    for rule, pattern, hints in HINTS:
+        if rule in found:
+            continue
+        if hints is None:
+            if not long_number:
+                continue
+        elif not hints.search(lower):
+            continue
+        for m in pattern.finditer(text):
+            prefix = text[max(0, m.start() - 40) : m.start()]
+            if rule in NEGATABLE and NEGATION.search(prefix):
+                continue
+            if rule == "ASK_TO_CANCEL" and CANCEL_INNOCENT.search(prefix + m.group()[:0]):
+                continue
+            add(_flag(rule, m, text))
+            break
+    refund, payment = found.get("REFUND_OUTSIDE"), found.get("OFF_PLATFORM_PAYMENT")
+    if refund and payment and payment.start < refund.end and refund.start < payment.end:
+        del found["OFF_PLATFORM_PAYMENT"]  # the same words: a refund outside, not a payment
+    return sorted(found.values(), key=lambda f: (f.start, f.rule))
