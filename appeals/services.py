@@ -478,3 +478,13 @@ def appeal_reject(*, appeal: Appeal, reviewer, reason: str) -> Appeal:
 @transaction.atomic
 def notices_mark_read(*, user, now) -> int:
     return Notice.objects.filter(user=user, read_at__isnull=True).update(read_at=now)
+
+
+def notify_enforcement(*, record: EnforcementRecord) -> None:
+    """Tell the shop about a new enforcement record it may appeal."""
+    _notify(
+        shop=record.shop,
+        text=_("Catatan penegakan baru: %(kind)s. Anda dapat mengajukan banding.")
+        % {"kind": record.get_kind_display()},
+        url=reverse("portal:appeals", args=[record.shop.code]),
+    )

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from performance.models import (
@@ -12,6 +12,7 @@ from performance.models import (
     CalendarOverride,
     CsWeek,
     Event,
+    GuidelineFlag,
     HolidayModeChange,
     HolidayPeriod,
     JobRun,
@@ -20,6 +21,7 @@ from performance.models import (
     ScoreSnapshot,
 )
 from performance.services.api_clients import api_client_create, api_client_rotate
+from performance.services.guidelines import guideline_flag_confirm, guideline_flag_dismiss
 from performance.services.rule_sets import rule_set_has_results, rule_set_validate
 
 
@@ -256,3 +258,89 @@ class HolidayModeChangeAdmin(ReadOnlyAdmin):
     list_filter = ["action"]
     search_fields = ["shop__code"]
     list_select_related = ["shop", "changed_by"]
+
+
+class GuidelineFlagReviewForm(forms.ModelForm):
+    decision = forms.ChoiceField(
+        label=_("Keputusan"),
+        choices=[
+            ("confirm", _("Konfirmasi: catatan pelanggaran pedoman (bisa dibanding)")),
+            ("dismiss", _("Abaikan (alasan wajib)")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Catatan / alasan"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    class Meta:
+        model = GuidelineFlag
+        fields = []
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "dismiss" and not data.get("note", "").strip():
+            raise ValidationError(_("Alasan mengabaikan wajib diisi."))
+        if self.instance.status != GuidelineFlag.Status.OPEN:
+            raise ValidationError(_("Tanda ini sudah ditinjau."))
+        return data
+
+
+@admin.register(GuidelineFlag)
+class GuidelineFlagAdmin(admin.ModelAdmin):
+    """Review queue of flagged seller messages: confirm (an appealable enforcement record) or
+    dismiss with a reason."""
+
+    form = GuidelineFlagReviewForm
+    list_display = ["id", "shop", "rule", "section", "match", "message_at", "status"]
+    list_filter = ["status", "rule", "section"]
+    search_fields = ["shop__code", "match"]
+    list_select_related = ["shop", "event"]
+    readonly_fields = [
+        "shop",
+        "rule",
+        "section",
+        "match",
+        "message",
+        "conversation",
+        "status",
+        "reviewed_by",
+        "reviewed_at",
+        "review_note",
+        "enforcement",
+    ]
+    show_full_result_count = False
+
+    def get_fields(self, request, obj=None):
+        fields = list(self.readonly_fields)
+        if obj is not None and obj.status == GuidelineFlag.Status.OPEN:
+            fields += ["decision", "note"]
+        return fields
+
+    @admin.display(description=_("waktu pesan"), ordering="event__at")
+    def message_at(self, obj):
+        return obj.event.at
+
+    @admin.display(description=_("pesan"))
+    def message(self, obj):
+        text = obj.event.data.get("text", "")
+        return format_html(
+            "{}<mark>{}</mark>{}", text[: obj.start], text[obj.start : obj.end], text[obj.end :]
+        )
+
+    @admin.display(description=_("percakapan"))
+    def conversation(self, obj):
+        return obj.event.subject
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        decision, note = form.cleaned_data.get("decision"), form.cleaned_data.get("note", "")
+        if decision == "confirm":
+            guideline_flag_confirm(flag=obj, reviewer=request.user, note=note)
+        elif decision == "dismiss":
+            guideline_flag_dismiss(flag=obj, reviewer=request.user, reason=note)

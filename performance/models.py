@@ -417,3 +417,59 @@ class CsWeek(models.Model):
     @property
     def week_end(self):
         return self.week_start + timedelta(days=6)
+
+
+class GuidelineFlag(models.Model):
+    """A seller chat message that may break the chat guideline (SPEC §9): for staff to review,
+    never a penalty by itself. Confirmed: a guideline-violation enforcement record the seller
+    can appeal. Dismissed: kept with who and why, shown to nobody else."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Menunggu tinjauan")
+        CONFIRMED = "confirmed", _("Dikonfirmasi")
+        DISMISSED = "dismissed", _("Diabaikan")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="guideline_flags")
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="guideline_flags")
+    rule = models.CharField(_("aturan"), max_length=32)
+    section = models.CharField(_("bagian pedoman"), max_length=10)
+    match = models.CharField(_("teks yang cocok"), max_length=300)
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default="open")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("ditinjau pada"), null=True, blank=True)
+    review_note = models.TextField(_("catatan tinjauan"), blank=True)
+    enforcement = models.ForeignKey(
+        "appeals.EnforcementRecord",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("tanda pedoman chat")
+        verbose_name_plural = _("tanda pedoman chat")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "rule"], name="guideline_flag_per_rule")
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="guideline_flag_queue")]
+
+    def __str__(self) -> str:
+        return f"{self.shop.code} {self.rule} {self.match!r}"
+
+    @property
+    def rule_title(self) -> str:
+        from django.utils.translation import get_language
+
+        from performance.rules.guidelines import RULES
+
+        rule = RULES.get(self.rule)
+        if rule is None:
+            return self.rule
+        return rule.title_en if (get_language() or "id").startswith("en") else rule.title_id

@@ -166,3 +166,24 @@ def cs_turn_row(turn, outcome, reply_hours: int, tickets: dict[str, int] | None 
         messages=len(turn.message_ids),
         ticket_id=next((tickets[m] for m in turn.message_ids if m in (tickets or {})), None),
     )
+
+
+def guideline_results(text: str) -> list[dict]:
+    """Flags of a text for a seller, in the active language."""
+    from django.utils.translation import get_language
+
+    from performance.rules.guidelines import check_text
+
+    english = (get_language() or "id").startswith("en")
+    return [
+        {
+            "rule": f.rule,
+            "section": f.section,
+            "match": f.match,
+            "start": f.start,
+            "end": f.end,
+            "title": f.info.title_en if english else f.info.title_id,
+            "why": f.info.why_en if english else f.info.why_id,
+        }
+        for f in check_text(text)
+    ]

@@ -328,3 +328,15 @@ def verified_ticket_by_message(*, shop: Shop) -> dict[str, int]:
 
     tickets = AbuseTicket.objects.filter(shop=shop, state="verified")
     return {m: pk for pk, ids in tickets.values_list("pk", "message_ids") for m in ids}
+
+
+def shop_guideline_flags(*, shop: Shop) -> list:
+    """The shop's flagged messages that are open or confirmed, newest first (one query)."""
+    from performance.models import GuidelineFlag
+
+    return list(
+        GuidelineFlag.objects.filter(shop=shop)
+        .exclude(status=GuidelineFlag.Status.DISMISSED)
+        .select_related("event")
+        .order_by("-event__at", "-id")[:100]
+    )

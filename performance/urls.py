@@ -8,4 +8,6 @@ urlpatterns = [
     path("penalti/", views.penalties, name="penalties"),
     path("layanan-pelanggan/", views.customer_service, name="cs"),
     path("mode-libur/", views.holiday_mode, name="holiday"),
+    path("pedoman-chat/", views.guidelines, name="guidelines"),
+    path("pedoman-chat/cek/", views.guidelines_check, name="guidelines_check"),
 ]

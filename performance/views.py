@@ -6,10 +6,11 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from performance import charts, selectors
 from performance.forms import HolidayModeForm, PenaltyFilterForm
@@ -17,6 +18,7 @@ from performance.models import PenaltyRule
 from performance.presentation import (
     component_lines,
     cs_turn_row,
+    guideline_results,
     penalty_detail,
     penalty_source,
 )
@@ -217,3 +219,28 @@ def holiday_mode(request: HttpRequest, access: ShopAccess) -> HttpResponse:
         },
         status=400 if request.method == "POST" and form.errors else 200,
     )
+
+
+@shop_view
+def guidelines(request: HttpRequest, access: ShopAccess) -> HttpResponse:
+    """Cek Pesan (check a draft before sending) and the shop's flagged messages."""
+    draft = request.POST.get("text", "") if request.method == "POST" else ""
+    checked = guideline_results(draft[:5000]) if request.method == "POST" else None
+    flagged = selectors.shop_guideline_flags(shop=access.shop)
+    return render(
+        request,
+        "performance/guidelines.html",
+        {"active_nav": "guidelines", "draft": draft, "checked": checked, "flagged": flagged},
+    )
+
+
+@shop_view
+@require_POST
+def guidelines_check(request: HttpRequest, access: ShopAccess) -> JsonResponse:
+    """The same check for the page's script: flags of a draft as JSON (nothing is stored)."""
+    text = request.POST.get("text", "")
+    if len(text) > 5000:
+        return JsonResponse(
+            {"error": _("Pesan terlalu panjang (maksimal 5000 karakter).")}, status=400
+        )
+    return JsonResponse({"flags": guideline_results(text)})

@@ -33,6 +33,8 @@ STAFF_GROUP_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         ("appeals", "view_evidence"),
         ("appeals", "view_caseevent"),
         ("appeals", "view_enforcementrecord"),
+        ("performance", "view_guidelineflag"),
+        ("performance", "change_guidelineflag"),
     ],
 }
 

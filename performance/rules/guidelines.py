@@ -164,7 +164,7 @@ I = re.IGNORECASE  # noqa: E741 - the usual regex flag name
 # Negation shortly before a match: "bukan KW", "jangan berikan OTP", "tidak melayani COD".
 NEGATION = re.compile(
     r"\b(?:bukan|tidak|tdk|tak|gak|ga|nggak|ngga|enggak|jangan|jgn|anti|no|not|never|dilarang|"
-    r"hindari|waspada)\b[^.!?\n]{0,25}$",
+    r"hindari|waspada)\b[^.!?\n]{0,35}$",
     I,
 )
 
@@ -189,7 +189,7 @@ CHAT_APPS = (
     r"facebook|dm)"
 )
 CONTACT_INVITE = re.compile(
-    r"\b(?:hubungi|hub|kontak|contact|chat|cht|japri|add|save|simpan|invite|via|lewat|ke|di|"
+    r"\b(?:hubungi|hub|kontak|contact|chat|cht|japri|add|save|simpan|invite|via|lewat|ke|di|dm|"
     r"message|text|call)\s+(?:aja\s+|saja\s+|kami\s+|saya\s+|sy\s+|ya\s+|me\s+|us\s+)?"
     r"(?:di\s+|ke\s+|on\s+|via\s+)?(?:no\.?\s*|nomor\s+|nmr\s+)?"
     + CHAT_APPS
@@ -197,7 +197,9 @@ CONTACT_INVITE = re.compile(
     I,
 )
 APP_HANDLE = re.compile(
-    r"\b" + CHAT_APPS + r"\s*[:=]\s*@?[\w.]{3,}|\b(?:ig|instagram|line)\s+@[\w.]{3,}", I
+    r"\b" + CHAT_APPS + r"\s*[:=]\s*@?[\w.]{3,}"
+    r"|\b(?:ig|instagram|insta|line|tiktok)\s+(?:kami\s+|saya\s+|kita\s+)?@[\w.]{3,}",
+    I,
 )
 
 BANKS = (
@@ -214,28 +216,33 @@ BANK_ACCOUNT = re.compile(
 DIRECT_PAYMENT = re.compile(
     r"\b(?:transfer|trf|tf)\s+(?:aja\s+|saja\s+|langsung|lgsg|lsg|ke\s+(?:rek|rekening|no|nomor|"
     r"norek|dana|ovo|gopay|bca|bri|bni|mandiri)|manual)"
-    r"|\b(?:bayar|pembayaran|byr)\s+(?:nya\s+)?(?:langsung\s+)?(?:ke\s+(?:saya|kami|sy|kurir kami)|"
-    r"di\s+luar\s+(?:aplikasi|app|platform))"
+    r"|\b(?:bayar|pembayaran|byr)\w*\s+(?:\w+\s+){0,2}?(?:langsung\s+)?(?:ke\s+(?:saya|kami|sy|"
+    r"kurir kami)|di\s+luar\s+(?:aplikasi|app|platform))"
     r"|\b(?:nggak|gak|ga|tidak|tdk|gk)\s+usah\s+(?:lewat|via|pakai|pake|checkout\s+di)\s+"
     r"(?:aplikasi|app|apk|checkout|sistem|platform)"
     r"|\bdi\s+luar\s+(?:aplikasi|app|platform)"
     r"|\b(?:scan\s+)?qris\b|\bscan\s+(?:kode\s+)?qr\b|\bkode\s+qr\b"
-    r"|\bcod\s+(?:langsung|di\s+luar|ketemuan|ketemu)"
+    r"|\bcod\s+(?:langsung|di\s+luar|ketemuan|ketemu)|\bcod\b[^.!?\n]{0,40}\bketemu(?:an)?\b"
     r"|\bpay\s+(?:me\s+)?directly\b|\bbank\s+transfer\s+to\s+(?:me|us|my)\b",
     I,
 )
 OFFLINE = re.compile(
-    r"\b(?:bayar|ambil|datang|mampir|cod|pickup|pick\s*up|beli)\w*\s+(?:\w+\s+){0,4}?(?:di|ke)\s+"
-    r"(?:toko|gudang|outlet|kios|ruko|store|workshop|rumah)\s+(?:kami|saya|sy|offline|kita)\b"
+    r"\b(?:bayar|ambil|datang|dateng|mampir|cod|pickup|pick\s*up|beli)\w*\s+(?:\w+\s+){0,4}?"
+    r"(?:di|ke)\s+(?:toko|gudang|outlet|kios|ruko|store|workshop|rumah|showroom)\s+"
+    r"(?:kami|saya|sy|offline|kita)\b"
     r"|\balamat\s+toko\s+(?:offline|kami|saya)\b|\btoko\s+offline\s+kami\b"
-    r"|\b(?:our|the)\s+(?:offline\s+)?(?:shop|store|warehouse)\s+at\b",
+    r"|\b(?:our|the)\s+(?:offline\s+)?(?:shop|store|warehouse)\s+(?:is\s+)?at\b",
     I,
 )
 REFUND_OUT = re.compile(
     r"\b(?:refund|pengembalian\s+dana|uang\w*|dana\w*|duit\w*)\b[^.!?\n]{0,40}?"
-    r"\b(?:(?:kami|saya|sy)\s+)?(?:transfer|tf|kembalikan|balikin|kirim)\w*\s+"
-    r"(?:manual|langsung|lewat\s+(?:dana|ovo|gopay|rekening|rek|wa|bank)|ke\s+(?:rekening|rek|dana|"
-    r"ovo|gopay)|via\s+(?:dana|ovo|gopay|bank|transfer))"
+    r"\b(?:(?:kami|saya|sy)\s+)?(?:transfer|tf|kembalikan|balikin|kirim|ganti)\w*\s+(?:\w+\s+)?"
+    r"(?:manual|sendiri|langsung|lewat\s+(?:dana|ovo|gopay|rekening|rek|wa|bank|transfer)|"
+    r"ke\s+(?:rekening|rek|dana|ovo|gopay)|via\s+(?:dana|ovo|gopay|bank|transfer))"
+    r"|\b(?:ganti|kembalikan|balikin|transfer|tf)\w*\s+(?:uang|dana|duit)\w*\s+(?:\w+\s+)?"
+    r"(?:langsung\s+)?(?:ke|via|lewat)\s+(?:rekening|rek|dana|ovo|gopay|bank)"
+    r"|\b(?:kami|saya|sy)\s+(?:kembalikan|balikin|transfer|tf|ganti)\w*\s+(?:via|lewat)\s+"
+    r"(?:dana|ovo|gopay|shopeepay|linkaja|rekening|rek|bca|bri|bni|mandiri|transfer)"
     r"|\brefund\w*\s+(?:manual|di\s+luar|lewat\s+(?:dana|ovo|gopay|transfer|rekening|wa)|via\s+"
     r"(?:dana|ovo|gopay|transfer|bank|wa))"
     r"|\b(?:nggak|gak|ga|tidak|tdk|gk)\s+usah\s+(?:ajukan\s+)?(?:komplain|retur|pengembalian)\s+"
@@ -249,7 +256,9 @@ CANCEL = re.compile(
     r"|\b(?:batalkan|batalin|cancel|cancelin|dicancel|dibatalin)\s+(?:aja|saja|dulu|dl|ya|yah)\b"
     r"|\b(?:batalkan|batalin|cancel|cancelin)\s+(?:pesanan|orderan|order|pesenan)\w*\s+"
     r"(?:nya\s+)?(?:ya|aja|saja|dulu|kak)\b"
-    r"|\bcancel\s+(?:the|your)\s+order\b",
+    r"|\bcancel\s+(?:the|your)\s+order\b|\b(?:could|can|would)\s+you\s+(?:please\s+)?cancel\b"
+    r"|\b(?:tolong|tlg|mohon|mhn|minta|silakan|silahkan)\s+(?:kak\w*\s+|gan\s+|sis\s+)?"
+    r"(?:ajukan|ajuin)\s+pembatalan\b",
     I,
 )
 CANCEL_INNOCENT = re.compile(
@@ -265,17 +274,22 @@ SPAM = re.compile(
     r"|\b(?-i:PROMO|DISKON|SALE)\b[^\n]{0,60}\b(?:cek|check|kunjungi|mampir)\s+(?:etalase|toko|produk)"
     r"|\bjangan\s+lupa\s+(?:follow|mampir|cek)\s+(?:toko|etalase|produk|ig)\w*\s+(?:kami|lainnya|lain)"
     r"|\b(?:cek|lihat|intip)\s+(?:juga\s+)?(?:produk|barang)\s+(?:lain(?:nya)?\s+)?(?:kami\s+)?"
-    r"(?:yang\s+lagi\s+)?(?:promo|diskon)",
+    r"(?:yang\s+lagi\s+)?(?:promo|diskon)"
+    r"|\b(?:promo|diskon|sale|new\s+arrival|buruan|flash\s*sale|mega\s+sale)\b[^\n]{0,80}!{2,}"
+    r"|!{2,}[^\n]{0,80}\b(?:promo|diskon|sale|buruan|sold\s+out)\b"
+    r"|\b(?:sebarkan|share|bagikan|kirim(?:kan)?\s+pesan\s+ini)\s+ke\s+\d+\s+(?:teman|orang|grup)",
+    I,
 )
 ILLEGAL = re.compile(
     r"\b(?:narkoba|narkotika|ganja|sabu|shabu|ekstasi|ekstasy|pil\s+koplo|tramadol|"
     r"obat\s+(?:keras|aborsi|penggugur)|senjata\s+api|senpi|amunisi|peluru\s+tajam|"
-    r"kw\s*(?:super|premium|1|2|\d:\d)?|replika(?:\s+1:1)?|ori\s+palsu|barang\s+palsu|"
+    r"kw\s*(?:super|premium|1|2|\d:\d)?|replika\s+(?:1:1|branded|ori|original|sepatu|tas|jam)|"
+    r"ori\s+palsu|barang\s+palsu|"
     r"tiruan|bajakan|tanpa\s+(?:izin\s+)?bpom|tanpa\s+resep|counterfeit|fake\s+(?:brand|branded))\b",
     I,
 )
 GAMBLING = re.compile(
-    r"\b(?:judi|berjudi|judol|slot\s*(?:gacor|online|88|maxwin)|gacor|togel|toto\s*gelap|"
+    r"\b(?:judi|berjudi|judol|slot\s*(?:gacor|online|88|maxwin|site)|online\s+slot|free\s+spins?|togel|toto\s*gelap|"
     r"taruhan|casino|kasino|maxwin|jackpot\s+slot|deposit\s+\d+\w*[^\n]{0,20}bonus|"
     r"betting|sportsbook|parlay)\b",
     I,
@@ -285,7 +299,9 @@ FRAUD = re.compile(
     r"foto\w*)\s+(?:\w+\s+){0,3}?(?:kode\s+)?(?:otp|kode\s+verifikasi|kode\s+sms|kode\s+keamanan|pin)\b"
     r"|\bklaim\s+hadiah\b|\bmenang(?:kan)?\s+undian\b|\banda\s+terpilih\s+sebagai\s+pemenang\b"
     r"|\b(?:biaya|ongkos)\s+(?:admin|administrasi|pajak|asuransi)\b[^.!?\n]{0,40}\b(?:transfer|tf)\b"
-    r"|\b(?:transfer|tf)\b[^.!?\n]{0,40}\bbiaya\s+(?:admin|administrasi|pajak)\b",
+    r"|\b(?:transfer|tf)\b[^.!?\n]{0,40}\bbiaya\s+(?:admin|administrasi|pajak)\b"
+    r"|\blogin\s+(?:ulang\s+|kembali\s+)?(?:di|ke|lewat|via)\s+\S+\.(?:com|id|net|xyz|site|online)"
+    r"|\b(?:bayar|tf|transfer)\s+(?:\w+\s+){0,2}?(?:pajak|bea\s+cukai|denda|tebusan)\b",
     I,
 )
 INSULT = re.compile(
@@ -319,7 +335,10 @@ THREAT = (
     r"pembeli\s+jahat|blacklist)"
 )
 FEEDBACK = re.compile(
-    GOOD_RATING
+    r"\b(?:tahu|tau|tw)\s+alamat[^\n]{0,60}?"
+    + GOOD_RATING
+    + r"|"
+    + GOOD_RATING
     + r"[^\n]{0,60}?\b"
     + REWARD
     + r"\b|\b"
@@ -341,11 +360,20 @@ FEEDBACK = re.compile(
 SEXUAL = re.compile(
     r"\b(?:bokep|porno|porn|pornografi|bugil|telanjang|open\s+bo|ngewe|sange|vcs|"
     r"video\s+call\s+sex|konten\s+dewasa|konten\s+18\+|pap\s+(?:tt|toket|bugil)|nudes?|"
+    r"pijat\s+plus(?:[\s-]*plus|\+\+)|plus[\s-]plus|"
     r"foto\s+(?:seksi|hot)\s+(?:kamu|mu|kakak))\b",
     I,
 )
 
+# A QR code or QRIS paid inside the app's own payment page is the platform's checkout.
+IN_APP = re.compile(
+    r"\b(?:di|lewat|dari|via|pada|saat|at)\s+(?:halaman\s+pembayaran\s+)?(?:aplikasi|checkout|app)\b"
+    r"|\bhalaman\s+pembayaran\b|\bin[\s-]app\b",
+    I,
+)
 NEGATABLE = {
+    "OFF_PLATFORM_CONTACT",
+    "OFF_PLATFORM_PAYMENT",
     "ILLEGAL_GOODS",
     "FRAUD",
     "GAMBLING",
@@ -398,9 +426,14 @@ SIMPLE: tuple[tuple[str, re.Pattern, tuple[str, ...]], ...] = (
             "rumah",
             "shop",
             "warehouse",
+            "showroom",
         ),
     ),
-    ("REFUND_OUTSIDE", REFUND_OUT, ("refund", "dana", "uang", "duit", "usah")),
+    (
+        "REFUND_OUTSIDE",
+        REFUND_OUT,
+        ("refund", "dana", "uang", "duit", "usah", "balikin", "kembalikan", "ganti"),
+    ),
     ("ASK_TO_CANCEL", CANCEL, ("batal", "cancel")),
     (
         "SPAM_PROMOTION",
@@ -416,6 +449,11 @@ SIMPLE: tuple[tuple[str, re.Pattern, tuple[str, ...]], ...] = (
             "diskon",
             "sale",
             "jangan lupa",
+            "!!",
+            "sebarkan",
+            "share",
+            "bagikan",
+            "pesan ini",
             "produk",
             "barang",
         ),
@@ -453,7 +491,7 @@ SIMPLE: tuple[tuple[str, re.Pattern, tuple[str, ...]], ...] = (
             "judi",
             "judol",
             "slot",
-            "gacor",
+            "spin",
             "togel",
             "toto",
             "taruhan",
@@ -470,7 +508,22 @@ SIMPLE: tuple[tuple[str, re.Pattern, tuple[str, ...]], ...] = (
     (
         "FRAUD",
         FRAUD,
-        ("otp", "verifikasi", "kode", "pin", "hadiah", "undian", "pemenang", "biaya", "ongkos"),
+        (
+            "otp",
+            "verifikasi",
+            "kode",
+            "pin",
+            "hadiah",
+            "undian",
+            "pemenang",
+            "biaya",
+            "ongkos",
+            "login",
+            "pajak",
+            "cukai",
+            "denda",
+            "tebusan",
+        ),
     ),
     (
         "HARASSMENT",
@@ -558,15 +611,11 @@ SIMPLE: tuple[tuple[str, re.Pattern, tuple[str, ...]], ...] = (
             "nude",
             "foto seksi",
             "foto hot",
+            "plus",
         ),
     ),
 )
 # One search per rule over the lower-cased text: each rule's hints as a literal alternation.
-HINTS = tuple(
-    (rule, pattern, None if hints == ("#digits",) else re.compile("|".join(map(re.escape, hints))))
-    for rule, pattern, hints in SIMPLE
-)
-LONG_NUMBER = re.compile(r"\d(?:[\s.-]?\d){7}")
 LINK_HINTS = (
     "http",
     "www",
@@ -599,16 +648,61 @@ MARKETPLACE_HINTS = (
     "situs",
     "toko sebelah",
     "toko lain",
+    "site",
 )
+# One scan of the lower-cased text finds every hint; a hint also stands for the hints it
+# contains ("shopee" contains "shop"), since the scan reports the longest at a position.
+_HINT_RULES: dict[str, set[int]] = {}
+for _index, (_rule, _pattern, _hints) in enumerate(SIMPLE):
+    for _hint in _hints:
+        if _hint != "#digits":
+            _HINT_RULES.setdefault(_hint, set()).add(_index)
+HINT_INDEXES: dict[str, frozenset[int]] = {
+    hint: frozenset().union(*(indexes for other, indexes in _HINT_RULES.items() if other in hint))
+    for hint in _HINT_RULES
+}
+LINKS, MARKETS = -1, -2  # pseudo-indexes: the link and marketplace checks
+for _hint in LINK_HINTS:
+    _HINT_RULES.setdefault(_hint, set()).add(LINKS)
+for _hint in MARKETPLACE_HINTS:
+    _HINT_RULES.setdefault(_hint, set()).add(MARKETS)
+HINT_INDEXES = {
+    hint: frozenset().union(*(indexes for other, indexes in _HINT_RULES.items() if other in hint))
+    for hint in _HINT_RULES
+}
+
+
+def _trie_pattern(words) -> str:
+    """A regex matching any of `words`, longest first, shaped as a trie: Python's engine
+    scans one shared-prefix tree far faster than a flat alternation of 200 literals."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        branches = [re.escape(char) + build(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" in node:
+            return body + "?" if len(branches) == 1 and len(branches[0]) == 1 else f"(?:{body})?"
+        return body
+
+    return build(trie)
+
+
+HINT_SCAN = re.compile(_trie_pattern(HINT_INDEXES))
+DIGIT_RULES = frozenset(i for i, (_r, _p, hints) in enumerate(SIMPLE) if hints == ("#digits",))
+LONG_NUMBER = re.compile(r"\d(?:[\s.-]?\d){7}")
 MARKETPLACES = re.compile(
     r"\b(?:shopee|lazada|bukalapak|blibli|jd\.id|zalora|olx|facebook\s+marketplace)\b"
-    r"|\b(?:website|web|situs|toko\s+sebelah|toko\s+lain)\s+(?:kami|saya|resmi\s+kami)\b",
+    r"|\b(?:website|web|situs|site)\s+(?:kami|saya|resmi\s+kami)\b|\b(?:our|my)\s+(?:\w+\s+){0,2}site\b"
+    r"|\btoko\s+sebelah\b|\b(?:beli|order|pesan)\s+di\s+(?:sana|toko\s+lain)\b",
     I,
 )
-
-
-LINK_HINTS_RE = re.compile("|".join(map(re.escape, LINK_HINTS)))
-MARKETPLACE_HINTS_RE = re.compile("|".join(map(re.escape, MARKETPLACE_HINTS)))
 
 
 def _phones(text: str) -> list[Flag]:
@@ -621,10 +715,8 @@ def _phones(text: str) -> list[Flag]:
     return flags
 
 
-def _links(text: str, lower: str) -> list[Flag]:
+def _links(text: str) -> list[Flag]:
     flags = []
-    if not LINK_HINTS_RE.search(lower):
-        return _marketplaces(text, lower)
     for m in URL.finditer(text):
         host = m.group(1).lower()
         if PLATFORM_DOMAINS.search(host) or CHAT_LINK.search(m.group()):
@@ -633,13 +725,15 @@ def _links(text: str, lower: str) -> list[Flag]:
         if before == "@":
             continue  # the domain of an e-mail address
         flags.append(_flag("OFF_PLATFORM_LINK", m, text))
-    return flags + _marketplaces(text, lower)
+    return flags
 
 
-def _marketplaces(text: str, lower: str) -> list[Flag]:
-    if not MARKETPLACE_HINTS_RE.search(lower):
-        return []
-    return [_flag("OFF_PLATFORM_LINK", m, text) for m in MARKETPLACES.finditer(text)]
+def _marketplaces(text: str) -> list[Flag]:
+    return [
+        _flag("OFF_PLATFORM_LINK", m, text)
+        for m in MARKETPLACES.finditer(text)
+        if not NEGATION.search(text[max(0, m.start() - 40) : m.start()])
+    ]
 
 
 def _flag(rule: str, m: re.Match, text: str) -> Flag:
@@ -662,21 +756,26 @@ def check_text(text: str) -> list[Flag]:
     if long_number:
         for flag in _phones(text):
             add(flag)
-    for flag in _links(text, lower):
-        add(flag)
-    for rule, pattern, hints in HINTS:
+    candidates: set[int] = set(DIGIT_RULES) if long_number else set()
+    for hint in HINT_SCAN.findall(lower):
+        candidates |= HINT_INDEXES[hint]
+    if LINKS in candidates:
+        for flag in _links(text):
+            add(flag)
+    if MARKETS in candidates:
+        for flag in _marketplaces(text):
+            add(flag)
+    for index in sorted(i for i in candidates if i >= 0):
+        rule, pattern, _hints = SIMPLE[index]
         if rule in found:
-            continue
-        if hints is None:
-            if not long_number:
-                continue
-        elif not hints.search(lower):
             continue
         for m in pattern.finditer(text):
             prefix = text[max(0, m.start() - 40) : m.start()]
             if rule in NEGATABLE and NEGATION.search(prefix):
                 continue
-            if rule == "ASK_TO_CANCEL" and CANCEL_INNOCENT.search(prefix + m.group()[:0]):
+            if rule == "ASK_TO_CANCEL" and CANCEL_INNOCENT.search(prefix):
+                continue
+            if "qr" in m.group().lower() and IN_APP.search(text):
                 continue
             add(_flag(rule, m, text))
             break

@@ -17,6 +17,7 @@ from django.db import transaction
 from performance.event_types import NormalizedEvent, validate_event
 from performance.jobs import enqueue_results_update
 from performance.models import Event
+from performance.services.guidelines import guideline_flags_raise
 from seller_portal.models import Shop
 
 CHUNK_SIZE = 2000
@@ -130,7 +131,7 @@ class _Batch:
             self.batch_ids[event.id] = (digest, position)
             new_events.append((position, event))
 
-        Event.objects.bulk_create(
+        stored = Event.objects.bulk_create(
             [
                 Event(
                     event_id=event.id,
@@ -146,6 +147,7 @@ class _Batch:
             batch_size=CHUNK_SIZE,
         )
         self.result.stored += len(new_events)
+        guideline_flags_raise(stored)  # every seller message is checked as it is stored
         earliest = self.result.earliest_by_shop
         for _, event in new_events:
             shop_id = self.shop_ids[event.shop]
