@@ -181,7 +181,7 @@ URL = re.compile(
     I,
 )
 CHAT_LINK = re.compile(
-    r"\b(?:wa\.me|api\.whatsapp\.com|chat\.whatsapp\.com|t\.me|line\.me|m\.me)\b", I
+    r"\b(?:wa\.me|api\.whatsapp\.com|chat\.whatsapp\.com|t\.me|line\.me|m\.me)\b(?:/[^\s]*)?", I
 )
 EMAIL = re.compile(r"\b[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b", I)
 CHAT_APPS = (

@@ -1,0 +1,250 @@
+"""Guideline flags: raised on ingestion, reviewed by staff, shown to sellers, checked on demand."""
+
+import json
+import subprocess
+import sys
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from appeals.models import EnforcementRecord, Notice
+from performance.models import GuidelineFlag
+from performance.services.guidelines import (
+    FlagReviewError,
+    guideline_flag_confirm,
+    guideline_flag_dismiss,
+)
+from performance.services.ingest import events_ingest
+from tests.helpers import event
+
+pytestmark = pytest.mark.django_db
+
+
+def message(n, sender, text, at="2025-04-08T10:00:00+07:00"):
+    return event(
+        "chat.message",
+        id=f"m{n}",
+        at=at,
+        conversation="c1",
+        message=f"msg-{n}",
+        sender=sender,
+        buyer="b1",
+        text=text,
+    )
+
+
+@pytest.fixture
+def flagged(make_shop):
+    shop = make_shop()
+    assert events_ingest(
+        items=enumerate(
+            [
+                message(1, "buyer", "Kak, WA kamu berapa? 0812-3456-7890 ini nomor saya"),
+                message(2, "seller", "Hubungi WA kami di 0812-3456-7890 ya kak, transfer langsung"),
+                message(3, "seller", "Resi JP1234567890 sudah update, INV/20250407/MPL/1234567890"),
+            ]
+        )
+    ).ok
+    return shop
+
+
+def test_every_stored_seller_message_is_checked_and_buyer_messages_are_not(flagged):
+    flags = list(
+        GuidelineFlag.objects.order_by("start").values_list(
+            "event__event_id", "rule", "section", "match", "status"
+        )
+    )
+    assert flags == [
+        ("m2", "OFF_PLATFORM_CONTACT", "4.2.2", "0812-3456-7890", "open"),
+        ("m2", "OFF_PLATFORM_PAYMENT", "4.2.2", "transfer langsung", "open"),
+    ]
+
+
+def test_re_importing_raises_no_second_flag(flagged):
+    assert (
+        events_ingest(
+            items=enumerate(
+                [
+                    message(
+                        2, "seller", "Hubungi WA kami di 0812-3456-7890 ya kak, transfer langsung"
+                    )
+                ]
+            )
+        ).already_present
+        == 1
+    )
+    assert GuidelineFlag.objects.count() == 2
+
+
+def test_confirming_a_flag_issues_an_appealable_record_and_tells_the_owner(flagged, make_user):
+    owner = make_user("pemilik", shop=flagged)
+    reviewer = make_user("reviewer", is_staff=True, groups=("reviewer",))
+    flag = GuidelineFlag.objects.get(rule="OFF_PLATFORM_CONTACT")
+
+    guideline_flag_confirm(flag=flag, reviewer=reviewer, note="Nomor WA pribadi")
+
+    flag.refresh_from_db()
+    record = EnforcementRecord.objects.get()
+    assert (flag.status, flag.reviewed_by, flag.review_note, flag.enforcement) == (
+        "confirmed",
+        reviewer,
+        "Nomor WA pribadi",
+        record,
+    )
+    assert (record.kind, record.key) == ("guideline_violation", f"guideline:{flag.pk}")
+    assert record.details == {
+        "rule": "OFF_PLATFORM_CONTACT",
+        "section": "4.2.2",
+        "match": "0812-3456-7890",
+        "conversation": "c1",
+        "message": "msg-2",
+        "note": "Nomor WA pribadi",
+    }
+    assert list(Notice.objects.values_list("user", "url")) == [(owner.pk, "/toko/toko-a/banding/")]
+
+
+def test_dismissing_needs_a_reason_and_keeps_who_and_why(flagged, make_user):
+    reviewer = make_user("reviewer", is_staff=True, groups=("reviewer",))
+    flag = GuidelineFlag.objects.get(rule="OFF_PLATFORM_PAYMENT")
+
+    with pytest.raises(FlagReviewError, match="Alasan mengabaikan wajib diisi."):
+        guideline_flag_dismiss(flag=flag, reviewer=reviewer, reason="  ")
+    assert GuidelineFlag.objects.get(pk=flag.pk).status == "open"
+
+    guideline_flag_dismiss(flag=flag, reviewer=reviewer, reason="Transfer lewat aplikasi")
+
+    flag.refresh_from_db()
+    assert (flag.status, flag.reviewed_by, flag.review_note) == (
+        "dismissed",
+        reviewer,
+        "Transfer lewat aplikasi",
+    )
+    with pytest.raises(FlagReviewError, match="Tanda ini sudah ditinjau."):
+        guideline_flag_confirm(flag=flag, reviewer=reviewer)
+    assert EnforcementRecord.objects.count() == 0
+
+
+def test_reviewer_confirms_in_admin(flagged, client, make_user):
+    client.force_login(make_user("reviewer", is_staff=True, groups=("reviewer",)))
+    flag = GuidelineFlag.objects.get(rule="OFF_PLATFORM_CONTACT")
+    url = reverse("admin:performance_guidelineflag_change", args=[flag.pk])
+
+    page = client.get(url).content.decode()
+    refused = client.post(url, {"decision": "dismiss", "note": ""})
+    confirmed = client.post(url, {"decision": "confirm", "note": "Jelas"})
+
+    assert "<mark>0812-3456-7890</mark>" in page
+    assert "Alasan mengabaikan wajib diisi." in refused.content.decode()
+    assert confirmed.status_code == 302
+    assert GuidelineFlag.objects.get(pk=flag.pk).status == "confirmed"
+
+
+def test_seller_page_lists_open_and_confirmed_flags_not_dismissed(flagged, client, make_user):
+    client.force_login(make_user("pemilik", shop=flagged))
+    GuidelineFlag.objects.filter(rule="OFF_PLATFORM_PAYMENT").update(status="dismissed")
+
+    html = client.get("/toko/toko-a/pedoman-chat/").content.decode()
+
+    rows = html[html.index('<table class="flagged">') :]
+    assert "Kontak di luar platform" in rows
+    assert "Pembayaran di luar platform" not in rows
+    assert "§4.2.2" in rows
+
+
+def test_cek_pesan_answers_json_for_the_script(flagged, client, make_user):
+    client.force_login(make_user("agen", shop=flagged, role="agent"))
+    url = "/toko/toko-a/pedoman-chat/cek/"
+
+    flagged_draft = client.post(url, {"text": "wa.me/6281234567890 ya kak"}).json()
+    clean = client.post(
+        url, {"text": "Pesanan INV/20250407/MPL/1234567890 dikirim jam 15.00"}
+    ).json()
+    too_long = client.post(url, {"text": "a" * 5001})
+
+    assert flagged_draft == {
+        "flags": [
+            {
+                "rule": "OFF_PLATFORM_CONTACT",
+                "section": "4.2.2",
+                "match": "wa.me/6281234567890",
+                "start": 0,
+                "end": 19,
+                "title": "Kontak di luar platform",
+                "why": "Nomor telepon/WhatsApp, akun aplikasi chat lain atau e-mail mengalihkan "
+                "pembeli dari fitur Pesan Pembeli.",
+            }
+        ]
+    }
+    assert clean == {"flags": []}
+    assert too_long.status_code == 400
+    assert client.get(url).status_code == 405
+    assert GuidelineFlag.objects.count() == 2  # a draft check stores nothing
+
+
+def test_cek_pesan_works_without_script(flagged, client, make_user):
+    client.force_login(make_user("pemilik", shop=flagged))
+
+    html = client.post(
+        "/toko/toko-a/pedoman-chat/", {"text": "tolong batalkan pesanannya ya kak"}
+    ).content.decode()
+
+    assert "Meminta pembeli membatalkan pesanan" in html
+    assert "<mark>tolong batalkan</mark>" in html
+
+
+def test_guidelines_page_query_budget(flagged, client, make_user, django_assert_num_queries):
+    client.force_login(make_user("pemilik", shop=flagged))
+    with django_assert_num_queries(6):
+        assert client.get("/toko/toko-a/pedoman-chat/").status_code == 200
+    more = [message(10 + n, "seller", f"tf langsung ke BCA 12345678{n:02d}") for n in range(12)]
+    assert events_ingest(items=enumerate(more)).ok
+    with django_assert_num_queries(6):
+        assert client.get("/toko/toko-a/pedoman-chat/").status_code == 200
+
+
+def test_another_shops_guideline_page_is_404(flagged, client, make_user, make_shop):
+    other = make_shop("toko-b", "Toko B")
+    client.force_login(make_user("lain", shop=other))
+
+    assert client.get("/toko/toko-a/pedoman-chat/").status_code == 404
+    assert client.post("/toko/toko-a/pedoman-chat/cek/", {"text": "x"}).status_code == 404
+
+
+def test_check_messages_writes_spec_json_lines(tmp_path):
+    path = tmp_path / "drafts.jsonl"
+    path.write_text(
+        '{"id": 1, "text": "Hubungi WA kami di 0812-3456-7890"}\n'
+        '{"id": "b", "text": "Resi JP1234567890 ya kak"}\n',
+        encoding="utf-8",
+    )
+    out = StringIO()
+
+    call_command("check_messages", str(path), stdout=out)
+
+    assert out.getvalue() == (
+        '{"id": 1, "flags": [{"rule": "OFF_PLATFORM_CONTACT", "section": "4.2.2", '
+        '"match": "0812-3456-7890"}]}\n'
+        '{"id": "b", "flags": []}\n'
+    )
+
+
+def test_check_messages_reports_bad_lines_without_a_traceback(tmp_path):
+    path = tmp_path / "drafts.jsonl"
+    path.write_text('{"id": 1, "text": "halo"}\nnot json\n{"text": "no id"}\n', encoding="utf-8")
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check_messages", str(path)],
+        capture_output=True,
+        text=True,
+        env={"DJANGO_DEBUG": "true", "PATH": "/usr/bin:/bin"},
+        check=False,
+    )
+
+    assert result.returncode == 1
+    assert [json.loads(line) for line in result.stdout.splitlines()] == [{"id": 1, "flags": []}]
+    assert result.stderr.splitlines() == [
+        "line 2: not valid JSON: Expecting value",
+        "line 3: expected an object with 'id' and 'text'",
+    ]
