@@ -7,8 +7,24 @@ from tests.helpers import event, registration
 
 pytestmark = pytest.mark.django_db
 
-NAV = ["Dashboard", "Penalti", "Layanan Pelanggan", "Mode Libur", "Tiket", "Banding"]
-NAV_EN = ["Dashboard", "Penalties", "Customer Service", "Holiday Mode", "Tickets", "Appeals"]
+NAV = [
+    "Dashboard",
+    "Penalti",
+    "Layanan Pelanggan",
+    "Mode Libur",
+    "Pedoman Chat",
+    "Tiket",
+    "Banding",
+]
+NAV_EN = [
+    "Dashboard",
+    "Penalties",
+    "Customer Service",
+    "Holiday Mode",
+    "Chat Guideline",
+    "Tickets",
+    "Appeals",
+]
 
 
 @pytest.fixture

@@ -34,7 +34,15 @@ def test_seller_logs_in_switches_language_and_logs_out(page: Page, live_server, 
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
     nav = page.get_by_role("navigation", name="Menu toko")
     expect(nav.get_by_role("link")).to_have_text(
-        ["Dashboard", "Penalti", "Layanan Pelanggan", "Mode Libur", "Tiket", "Banding"]
+        [
+            "Dashboard",
+            "Penalti",
+            "Layanan Pelanggan",
+            "Mode Libur",
+            "Pedoman Chat",
+            "Tiket",
+            "Banding",
+        ]
     )
     expect(page.get_by_text("Batik Sari Pekalongan", exact=True)).to_be_visible()
     expect(page.get_by_text("Peran Anda: Pemilik")).to_be_visible()
@@ -44,7 +52,15 @@ def test_seller_logs_in_switches_language_and_logs_out(page: Page, live_server, 
 
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("navigation", name="Shop menu").get_by_role("link")).to_have_text(
-        ["Dashboard", "Penalties", "Customer Service", "Holiday Mode", "Tickets", "Appeals"]
+        [
+            "Dashboard",
+            "Penalties",
+            "Customer Service",
+            "Holiday Mode",
+            "Chat Guideline",
+            "Tickets",
+            "Appeals",
+        ]
     )
     expect(page.get_by_text("Your role: Owner")).to_be_visible()
 
