@@ -171,19 +171,23 @@ NEGATION = re.compile(
 # Indonesian mobile numbers: 08…, +62 8…, 62 8…; 10–13 digits once the country code is
 # written as 0; groups split by spaces, dots or dashes. Not after a letter, digit or "/" (invoice
 # and tracking numbers), not followed by more digits.
-PHONE = re.compile(r"(?<![\w/#@.-])(?:\+62|62|0)[\s.-]?8\d(?:[\s.-]?\d){7,11}(?![\w/])")
+PHONE = re.compile(r"(?<![\w/#@.-])(?:\+62|62|0)[\s.-]?8[\s.-]?\d(?:[\s.-]?\d){7,11}(?![\w/])")
 PLATFORM_DOMAINS = re.compile(
     r"(?:^|\.)(?:tokopedia\.(?:com|link|co\.id)|tiktok\.com|tokopedia\.net)$", I
 )
 URL = re.compile(
     r"\b(?:https?://)?(?:www\.)?((?:[a-z0-9-]+\.)+(?:com|co\.id|id|net|org|shop|store|link|ly|me|"
-    r"xyz|site|online|biz|info|io))\b(?:/[^\s]*)?",
+    r"xyz|site|online|biz|info|io|ee|co|app|dev|page|bio|to|club|top|vip|live))\b(?:/[^\s]*)?",
     I,
 )
 CHAT_LINK = re.compile(
-    r"\b(?:wa\.me|api\.whatsapp\.com|chat\.whatsapp\.com|t\.me|line\.me|m\.me)\b(?:/[^\s]*)?", I
+    r"\b(?:wa\.me|api\.whatsapp\.com|chat\.whatsapp\.com|t\.me|line\.me|m\.me|instagram\.com|"
+    r"facebook\.com|fb\.me|fb\.com)\b(?:/[^\s]*)?",
+    I,
 )
-EMAIL = re.compile(r"\b[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b", I)
+EMAIL = re.compile(
+    r"\b[\w.+-]+(?:@|\s*[(\[]\s*at\s*[)\]]\s*)[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b", I
+)
 CHAT_APPS = (
     r"(?:wa|w\.a|whatsapp|whatsap|watsap|wasap|line|telegram|tele|ig|instagram|insta|fb|"
     r"facebook|dm)"
@@ -221,7 +225,8 @@ DIRECT_PAYMENT = re.compile(
     r"|\b(?:nggak|gak|ga|tidak|tdk|gk)\s+usah\s+(?:lewat|via|pakai|pake|checkout\s+di)\s+"
     r"(?:aplikasi|app|apk|checkout|sistem|platform)"
     r"|\bdi\s+luar\s+(?:aplikasi|app|platform)"
-    r"|\b(?:scan\s+)?qris\b|\bscan\s+(?:kode\s+)?qr\b|\bkode\s+qr\b"
+    r"|\b(?:scan\s+)?qris\b|\bscan\s+(?:kode\s+)?qr\b|\b(?:kode|gambar|foto)\s+qr\b"
+    r"|\bqr\s+(?:pembayaran|bayar|code)\b"
     r"|\bcod\s+(?:langsung|di\s+luar|ketemuan|ketemu)|\bcod\b[^.!?\n]{0,40}\bketemu(?:an)?\b"
     r"|\bpay\s+(?:me\s+)?directly\b|\bbank\s+transfer\s+to\s+(?:me|us|my)\b",
     I,
@@ -230,7 +235,8 @@ OFFLINE = re.compile(
     r"\b(?:bayar|ambil|datang|dateng|mampir|cod|pickup|pick\s*up|beli)\w*\s+(?:\w+\s+){0,4}?"
     r"(?:di|ke)\s+(?:toko|gudang|outlet|kios|ruko|store|workshop|rumah|showroom)\s+"
     r"(?:kami|saya|sy|offline|kita)\b"
-    r"|\balamat\s+toko\s+(?:offline|kami|saya)\b|\btoko\s+offline\s+kami\b"
+    r"|\balamat\s+toko\s+(?:offline|kami|saya)\b|\btoko\s+(?:offline|fisik)\s+(?:kami|saya)\b"
+    r"|\b(?:visit|come\s+to)\s+(?:our|my)\s+\w+\s+at\b|\bpay\s+at\s+the\s+(?:counter|cashier|store)\b"
     r"|\b(?:our|the)\s+(?:offline\s+)?(?:shop|store|warehouse)\s+(?:is\s+)?at\b",
     I,
 )
@@ -240,9 +246,11 @@ REFUND_OUT = re.compile(
     r"(?:manual|sendiri|langsung|lewat\s+(?:dana|ovo|gopay|rekening|rek|wa|bank|transfer)|"
     r"ke\s+(?:rekening|rek|dana|ovo|gopay)|via\s+(?:dana|ovo|gopay|bank|transfer))"
     r"|\b(?:ganti|kembalikan|balikin|transfer|tf)\w*\s+(?:uang|dana|duit)\w*\s+(?:\w+\s+)?"
-    r"(?:langsung\s+)?(?:ke|via|lewat)\s+(?:rekening|rek|dana|ovo|gopay|bank)"
+    r"(?:langsung\s+)?(?:ke|via|lewat)\s+(?:rekening|rek|dana|ovo|gopay|bank|e-?wallet|pulsa)"
+    r"|\b(?:transfer|tf)\s+balik\b|\bmoney\s+back\s+(?:via|through|by|to)\b"
     r"|\b(?:kami|saya|sy)\s+(?:kembalikan|balikin|transfer|tf|ganti)\w*\s+(?:via|lewat)\s+"
-    r"(?:dana|ovo|gopay|shopeepay|linkaja|rekening|rek|bca|bri|bni|mandiri|transfer)"
+    r"(?:dana|ovo|gopay|shopeepay|linkaja|rekening|rek|bca|bri|bni|mandiri|transfer|e-?wallet|"
+    r"pulsa|paypal)"
     r"|\brefund\w*\s+(?:manual|di\s+luar|lewat\s+(?:dana|ovo|gopay|transfer|rekening|wa)|via\s+"
     r"(?:dana|ovo|gopay|transfer|bank|wa))"
     r"|\b(?:nggak|gak|ga|tidak|tdk|gk)\s+usah\s+(?:ajukan\s+)?(?:komplain|retur|pengembalian)\s+"
@@ -252,7 +260,7 @@ REFUND_OUT = re.compile(
 )
 CANCEL = re.compile(
     r"\b(?:tolong|tlg|mohon|mhn|minta|bisa|bs|silakan|silahkan|please|pls|plz)\s+"
-    r"(?:kak\w*\s+|gan\s+|sis\s+|bund\w*\s+|kakak\s+)?(?:di)?(?:batal\w*|cancel\w*)"
+    r"(?:kak\w*\s+|gan\s+|sis\s+|bund\w*\s+|kakak\s+)?(?:yang\s+|yg\s+)?(?:di)?(?:batal\w*|cancel\w*)"
     r"|\b(?:batalkan|batalin|cancel|cancelin|dicancel|dibatalin)\s+(?:aja|saja|dulu|dl|ya|yah)\b"
     r"|\b(?:batalkan|batalin|cancel|cancelin)\s+(?:pesanan|orderan|order|pesenan)\w*\s+"
     r"(?:nya\s+)?(?:ya|aja|saja|dulu|kak)\b"
@@ -277,7 +285,9 @@ SPAM = re.compile(
     r"(?:yang\s+lagi\s+)?(?:promo|diskon)"
     r"|\b(?:promo|diskon|sale|new\s+arrival|buruan|flash\s*sale|mega\s+sale)\b[^\n]{0,80}!{2,}"
     r"|!{2,}[^\n]{0,80}\b(?:promo|diskon|sale|buruan|sold\s+out)\b"
-    r"|\b(?:sebarkan|share|bagikan|kirim(?:kan)?\s+pesan\s+ini)\s+ke\s+\d+\s+(?:teman|orang|grup)",
+    r"|\b(?:sebarkan|share|bagikan|kirim(?:kan)?\s+pesan\s+ini)\s+ke\s+\d+\s+(?:teman|orang|grup)"
+    r"|\b(?:yuk|ayo)\s+(?:borong|serbu)\b|\bspecial\s+offer\b|\bbuy\s+\d+\s+get\s+\d+\b"
+    r"|\bcuma\s+mau\s+info\s+(?:toko|produk)\s+kami\b",
     I,
 )
 ILLEGAL = re.compile(
@@ -285,12 +295,16 @@ ILLEGAL = re.compile(
     r"obat\s+(?:keras|aborsi|penggugur)|senjata\s+api|senpi|amunisi|peluru\s+tajam|"
     r"kw\s*(?:super|premium|1|2|\d:\d)?|replika\s+(?:1:1|branded|ori|original|sepatu|tas|jam)|"
     r"ori\s+palsu|barang\s+palsu|"
-    r"tiruan|bajakan|tanpa\s+(?:izin\s+)?bpom|tanpa\s+resep|counterfeit|fake\s+(?:brand|branded))\b",
+    r"tiruan|bajakan|tanpa\s+(?:izin\s+)?bpom|tanpa\s+resep|counterfeit|fake\s+(?:brand|branded)|"
+    r"grade\s+(?:mirror|ori)|mirror\s+quality|knock[\s-]?offs?|"
+    r"replicas?\s+(?:watch|watches|bag|bags|shoes|airpods|branded))\b",
     I,
 )
 GAMBLING = re.compile(
     r"\b(?:judi|berjudi|judol|slot\s*(?:gacor|online|88|maxwin|site)|online\s+slot|free\s+spins?|togel|toto\s*gelap|"
-    r"taruhan|casino|kasino|maxwin|jackpot\s+slot|deposit\s+\d+\w*[^\n]{0,20}bonus|"
+    r"poker\s+online|online\s+poker|room\s+poker|angka\s+jitu|sabung\s+ayam|"
+    r"pasang\s+(?:di\s+)?bandar|bandar\s+(?:togel|judi|bola|kami)|bet\s+on|bookies?|bookmakers?|"
+    r"taruhan|casino|maxwin|jackpot\s+slot|deposit\s+\d+\w*[^\n]{0,20}bonus|"
     r"betting|sportsbook|parlay)\b",
     I,
 )
@@ -301,7 +315,11 @@ FRAUD = re.compile(
     r"|\b(?:biaya|ongkos)\s+(?:admin|administrasi|pajak|asuransi)\b[^.!?\n]{0,40}\b(?:transfer|tf)\b"
     r"|\b(?:transfer|tf)\b[^.!?\n]{0,40}\bbiaya\s+(?:admin|administrasi|pajak)\b"
     r"|\blogin\s+(?:ulang\s+|kembali\s+)?(?:di|ke|lewat|via)\s+\S+\.(?:com|id|net|xyz|site|online)"
-    r"|\b(?:bayar|tf|transfer)\s+(?:\w+\s+){0,2}?(?:pajak|bea\s+cukai|denda|tebusan)\b",
+    r"|\b(?:bayar|tf|transfer)\s+(?:\w+\s+){0,2}?(?:pajak|bea\s+cukai|denda|tebusan)\b"
+    r"|\b(?:angka|digit|kode)\s+(?:yang\s+|yg\s+)?(?:barusan\s+|baru\s+)?masuk\s+(?:ke\s+)?(?:sms|hp|wa)"
+    r"|\bverify\s+(?:your\s+)?(?:card|account|bank)\s+(?:details?|info)"
+    r"|\baccount\s+will\s+be\s+(?:suspended|blocked|closed)"
+    r"|\bakun\s+(?:kakak|anda|kamu)\s+(?:akan\s+)?(?:diblokir|ditangguhkan|dinonaktifkan)",
     I,
 )
 INSULT = re.compile(
@@ -313,7 +331,10 @@ INSULT = re.compile(
     r"|\b(?:awas|liat\s+aja|lihat\s+saja|tunggu\s+aja)\s+(?:kamu|lu|lo|loe|kau|km|ya\s+kamu|nanti)\b"
     r"|\b(?:tahu|tau|tw)\s+alamat\s*(?:mu|kamu|lu|lo|anda|rumah\w*)"
     r"|\b(?:datangi|samperin|labrak|hajar|pukul|bunuh)\s+(?:rumah\w*\s+)?(?:kamu|lu|lo|kau|anda|mu)\b"
-    r"|\bi\s+(?:will|'ll)\s+(?:find|hurt|kill)\s+you\b|\byou(?:'ll|\s+will)\s+regret\b",
+    r"|\bi\s+(?:will|'ll)\s+(?:find|hurt|kill)\s+you\b|\byou(?:'ll|\s+will)\s+regret\b"
+    r"|\b(?:gak|ga|gk|nggak|tidak|tak)\s+punya\s+otak\b|\bnorak\s+(?:banget|bgt)\s+(?:sih|lu|lo|kamu)\b"
+    r"|\bsamperin\s+(?:ke\s+)?rumah|\b(?:pathetic|loser)\b"
+    r"|\bdata\s+(?:kakak|kamu|anda|mu)\s+(?:saya|kami|sy)\s+sebar|\bsebar(?:kan)?\s+data\s+(?:kakak|kamu|anda)",
     I,
 )
 GOOD_RATING = (
@@ -328,10 +349,12 @@ REWARD = (
 BAD_REVIEW = (
     r"(?:bintang\s*(?:1|2|3|satu|dua|tiga)|(?:1|2|3|satu)\s*bintang|rating\s*(?:jelek|rendah|buruk)|"
     r"(?:review|ulasan|feedback|penilaian)\s+(?:yang\s+)?(?:jelek|buruk|negatif|negative|bad)|"
+    r"rating\w*\s+(?:di\s+)?bawah\s+\d|"
     r"bad\s+review|negative\s+(?:review|feedback)|retur|return|komplain|complain|refund)"
 )
 THREAT = (
     r"(?:blokir|block|laporkan|lapor|report|awas|menyesal|nyesel|regret|tuntut|sebarkan|viralkan|"
+    r"jangan\s+harap|"
     r"pembeli\s+jahat|blacklist)"
 )
 FEEDBACK = re.compile(
@@ -360,12 +383,15 @@ FEEDBACK = re.compile(
 SEXUAL = re.compile(
     r"\b(?:bokep|porno|porn|pornografi|bugil|telanjang|open\s+bo|ngewe|sange|vcs|"
     r"video\s+call\s+sex|konten\s+dewasa|konten\s+18\+|pap\s+(?:tt|toket|bugil)|nudes?|"
-    r"pijat\s+plus(?:[\s-]*plus|\+\+)|plus[\s-]plus|"
+    r"pijat\s+plus(?:[\s-]*plus|\+\+)|plus[\s-]plus|video\s+syur|adult\s+videos?|uncensored|"
+    r"foto\s+(?:seksi|hot)\s+(?:aku|saya|gue)|"
     r"foto\s+(?:seksi|hot)\s+(?:kamu|mu|kakak))\b",
     I,
 )
 
 # A QR code or QRIS paid inside the app's own payment page is the platform's checkout.
+# A warning about impostors mentions what it warns against: "hati-hati ... minta transfer".
+WARNING = re.compile(r"\b(?:hati-hati|hati2|waspada|mengaku|mengatasnamakan|beware)\b", I)
 IN_APP = re.compile(
     r"\b(?:di|lewat|dari|via|pada|saat|at)\s+(?:halaman\s+pembayaran\s+)?(?:aplikasi|checkout|app)\b"
     r"|\bhalaman\s+pembayaran\b|\bin[\s-]app\b",
@@ -386,7 +412,7 @@ NEGATABLE = {
 # hints (plain substring tests), so an ordinary message costs a few microseconds.
 SIMPLE: tuple[tuple[str, re.Pattern, tuple[str, ...]], ...] = (
     ("OFF_PLATFORM_CONTACT", CHAT_LINK, ("wa.me", "whatsapp.com", "t.me", "line.me", "m.me")),
-    ("OFF_PLATFORM_CONTACT", EMAIL, ("@",)),
+    ("OFF_PLATFORM_CONTACT", EMAIL, ("@", "(at)", "[at]")),
     (
         "OFF_PLATFORM_CONTACT",
         CONTACT_INVITE,
@@ -426,13 +452,27 @@ SIMPLE: tuple[tuple[str, re.Pattern, tuple[str, ...]], ...] = (
             "rumah",
             "shop",
             "warehouse",
+            "fisik",
+            "visit",
+            "counter",
             "showroom",
         ),
     ),
     (
         "REFUND_OUTSIDE",
         REFUND_OUT,
-        ("refund", "dana", "uang", "duit", "usah", "balikin", "kembalikan", "ganti"),
+        (
+            "refund",
+            "dana",
+            "uang",
+            "duit",
+            "usah",
+            "balikin",
+            "kembalikan",
+            "ganti",
+            "balik",
+            "money back",
+        ),
     ),
     ("ASK_TO_CANCEL", CANCEL, ("batal", "cancel")),
     (
@@ -454,7 +494,11 @@ SIMPLE: tuple[tuple[str, re.Pattern, tuple[str, ...]], ...] = (
             "share",
             "bagikan",
             "pesan ini",
-            "produk",
+            "yuk",
+            "ayo",
+            "offer",
+            "buy",
+            "infoproduk",
             "barang",
         ),
     ),
@@ -482,6 +526,9 @@ SIMPLE: tuple[tuple[str, re.Pattern, tuple[str, ...]], ...] = (
             "resep",
             "counterfeit",
             "fake",
+            "mirror",
+            "knock",
+            "replica",
         ),
     ),
     (
@@ -496,7 +543,13 @@ SIMPLE: tuple[tuple[str, re.Pattern, tuple[str, ...]], ...] = (
             "toto",
             "taruhan",
             "casino",
-            "kasino",
+            "poker",
+            "jitu",
+            "sabung",
+            "bandar",
+            "bet ",
+            "bookie",
+            "bookmaker",
             "maxwin",
             "jackpot",
             "deposit",
@@ -523,6 +576,10 @@ SIMPLE: tuple[tuple[str, re.Pattern, tuple[str, ...]], ...] = (
             "cukai",
             "denda",
             "tebusan",
+            "masuk",
+            "verify",
+            "suspend",
+            "akun",
         ),
     ),
     (
@@ -566,6 +623,11 @@ SIMPLE: tuple[tuple[str, re.Pattern, tuple[str, ...]], ...] = (
             "alamat",
             "datangi",
             "samperin",
+            "otak",
+            "norak",
+            "pathetic",
+            "loser",
+            "sebar",
             "labrak",
             "hajar",
             "pukul",
@@ -611,6 +673,9 @@ SIMPLE: tuple[tuple[str, re.Pattern, tuple[str, ...]], ...] = (
             "nude",
             "foto seksi",
             "foto hot",
+            "syur",
+            "adult",
+            "uncensored",
             "plus",
         ),
     ),
@@ -634,9 +699,24 @@ LINK_HINTS = (
     ".biz",
     ".info",
     ".io",
+    ".ee",
+    ".co",
+    ".app",
+    ".dev",
+    ".page",
+    ".bio",
+    ".to",
+    ".club",
+    ".top",
+    ".vip",
+    ".live",
 )
 MARKETPLACE_HINTS = (
     "shopee",
+    "sopi",
+    "shopi",
+    "sopee",
+    "lzd",
     "lazada",
     "bukalapak",
     "blibli",
@@ -698,7 +778,8 @@ HINT_SCAN = re.compile(_trie_pattern(HINT_INDEXES))
 DIGIT_RULES = frozenset(i for i, (_r, _p, hints) in enumerate(SIMPLE) if hints == ("#digits",))
 LONG_NUMBER = re.compile(r"\d(?:[\s.-]?\d){7}")
 MARKETPLACES = re.compile(
-    r"\b(?:shopee|lazada|bukalapak|blibli|jd\.id|zalora|olx|facebook\s+marketplace)\b"
+    r"\b(?:shopee|sopi|shopi|sopee|lazada|lzd|bukalapak|blibli|jd\.id|zalora|olx|"
+    r"facebook\s+marketplace)\b"
     r"|\b(?:website|web|situs|site)\s+(?:kami|saya|resmi\s+kami)\b|\b(?:our|my)\s+(?:\w+\s+){0,2}site\b"
     r"|\btoko\s+sebelah\b|\b(?:beli|order|pesan)\s+di\s+(?:sana|toko\s+lain)\b",
     I,
@@ -721,9 +802,12 @@ def _links(text: str) -> list[Flag]:
         host = m.group(1).lower()
         if PLATFORM_DOMAINS.search(host) or CHAT_LINK.search(m.group()):
             continue  # the platform's own links; chat-app links are contact flags
-        before = text[max(0, m.start() - 1) : m.start()]
-        if before == "@":
+        before = text[max(0, m.start() - 5) : m.start()].lower()
+        after = text[m.end() : m.end() + 6].lower().lstrip()
+        if before.endswith("@") or before.rstrip().endswith(("(at)", "[at]")):
             continue  # the domain of an e-mail address
+        if after.startswith(("@", "(at)", "[at]")):
+            continue  # the name part of an e-mail address written with dots
         flags.append(_flag("OFF_PLATFORM_LINK", m, text))
     return flags
 
@@ -771,7 +855,9 @@ def check_text(text: str) -> list[Flag]:
             continue
         for m in pattern.finditer(text):
             prefix = text[max(0, m.start() - 40) : m.start()]
-            if rule in NEGATABLE and NEGATION.search(prefix):
+            if rule in NEGATABLE and (
+                NEGATION.search(prefix) or WARNING.search(text, 0, m.start())
+            ):
                 continue
             if rule == "ASK_TO_CANCEL" and CANCEL_INNOCENT.search(prefix):
                 continue
