@@ -12,6 +12,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 
 SHOP_CODE_RE = re.compile(r"^[a-z0-9-]{3,50}$")
@@ -203,7 +204,7 @@ class NormalizedEvent:
             **self.data,
         }
 
-    @property
+    @cached_property
     def digest(self) -> str:
         """Fingerprint of the content: equal events (same instant, any offset) match."""
         text = json.dumps(self.canonical(), sort_keys=True, ensure_ascii=False)

@@ -10,21 +10,33 @@ from performance.models import Event, GuidelineFlag
 from performance.rules.guidelines import check_text
 
 
-def guideline_flags_raise(events: list[Event]) -> int:
-    """Check every seller chat message among freshly stored events; store its flags."""
+def guideline_flags_raise(events: list[tuple[str, int, str, dict]]) -> int:
+    """Check the seller chat messages among freshly stored events (event id, shop id, type,
+    data) and store their flags. Only flagged messages cost a query (for their row ids)."""
+    found = [
+        (event_id, shop_id, flag)
+        for event_id, shop_id, type_, data in events
+        if type_ == "chat.message" and data.get("sender") == "seller"
+        for flag in check_text(data.get("text", ""))
+    ]
+    if not found:
+        return 0
+    pks = dict(
+        Event.objects.filter(event_id__in={event_id for event_id, _, _ in found}).values_list(
+            "event_id", "pk"
+        )
+    )
     flags = [
         GuidelineFlag(
-            event_id=event.pk,
-            shop_id=event.shop_id,
+            event_id=pks[event_id],
+            shop_id=shop_id,
             rule=flag.rule,
             section=flag.section,
             match=flag.match[:300],
             start=flag.start,
             end=flag.end,
         )
-        for event in events
-        if event.type == "chat.message" and event.data.get("sender") == "seller"
-        for flag in check_text(event.data.get("text", ""))
+        for event_id, shop_id, flag in found
     ]
     return len(GuidelineFlag.objects.bulk_create(flags, ignore_conflicts=True))
 

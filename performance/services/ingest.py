@@ -12,7 +12,8 @@ from datetime import datetime
 from itertools import islice
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 
 from performance.event_types import NormalizedEvent, validate_event
 from performance.jobs import enqueue_results_update
@@ -131,23 +132,12 @@ class _Batch:
             self.batch_ids[event.id] = (digest, position)
             new_events.append((position, event))
 
-        stored = Event.objects.bulk_create(
-            [
-                Event(
-                    event_id=event.id,
-                    shop_id=self.shop_ids[event.shop],
-                    type=event.type,
-                    at=event.at,
-                    subject=event.subject,
-                    data=event.data,
-                    digest=event.digest,
-                )
-                for _, event in new_events
-            ],
-            batch_size=CHUNK_SIZE,
-        )
+        _store_events([(event, self.shop_ids[event.shop]) for _, event in new_events])
         self.result.stored += len(new_events)
-        guideline_flags_raise(stored)  # every seller message is checked as it is stored
+        # Every seller message is checked as it is stored.
+        guideline_flags_raise(
+            [(e.id, self.shop_ids[e.shop], e.type, e.data) for _, e in new_events]
+        )
         earliest = self.result.earliest_by_shop
         for _, event in new_events:
             shop_id = self.shop_ids[event.shop]
@@ -169,6 +159,53 @@ class _Batch:
         elif event.at > shop.registered_at:
             Shop.objects.filter(pk=shop.pk).update(registered_at=event.at)
         self.shop_ids[event.shop] = shop.pk
+
+
+COPY_COLUMNS = ("event_id", "shop_id", "type", "at", "subject", "data", "digest", "received_at")
+
+
+def _store_events(events: list[tuple[NormalizedEvent, int]]) -> None:
+    """Write new events: PostgreSQL's COPY (several times faster than INSERT), elsewhere
+    batched INSERTs. Both run inside the ingestion transaction."""
+    if not events:
+        return
+    now = timezone.now()
+    if connection.vendor == "postgresql":
+        from psycopg.types.json import Jsonb
+
+        table = Event._meta.db_table
+        statement = f"COPY {table} ({', '.join(COPY_COLUMNS)}) FROM STDIN"
+        with connection.cursor() as cursor, cursor.copy(statement) as copy:
+            for event, shop_id in events:
+                copy.write_row(
+                    (
+                        event.id,
+                        shop_id,
+                        event.type,
+                        event.at,
+                        event.subject,
+                        Jsonb(event.data),
+                        event.digest,
+                        now,
+                    )
+                )
+        return
+    Event.objects.bulk_create(
+        [
+            Event(
+                event_id=event.id,
+                shop_id=shop_id,
+                type=event.type,
+                at=event.at,
+                subject=event.subject,
+                data=event.data,
+                digest=event.digest,
+                received_at=now,
+            )
+            for event, shop_id in events
+        ],
+        batch_size=CHUNK_SIZE,
+    )
 
 
 def events_ingest(
