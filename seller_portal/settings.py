@@ -179,6 +179,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "portal@localho
 # --- Event ingestion ------------------------------------------------------------------------
 EVENTS_API_MAX_BODY_BYTES = int(os.environ.get("EVENTS_API_MAX_BODY_BYTES", 5 * 1024 * 1024))
 EVENTS_API_MAX_EVENTS = int(os.environ.get("EVENTS_API_MAX_EVENTS", 5000))
+# Stored events start a recompute of what they change. A bulk load (a benchmark, a backfill
+# followed by `recalculate`) may switch that off with RESULTS_UPDATE_AFTER_INGEST=false.
+RESULTS_UPDATE_AFTER_INGEST = env_bool("RESULTS_UPDATE_AFTER_INGEST", True)
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(EVENTS_API_MAX_BODY_BYTES, 2_621_440)
 
 LOGGING = {

@@ -12,6 +12,7 @@ from datetime import datetime
 from itertools import islice
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -231,7 +232,7 @@ def events_ingest(
                 on_progress(batch.result.seen)
         if batch.result.errors:
             transaction.set_rollback(True)
-        elif batch.result.earliest_by_shop:
+        elif batch.result.earliest_by_shop and settings.RESULTS_UPDATE_AFTER_INGEST:
             # Late or new events change results: recompute what they touch, after commit.
             enqueue_results_update(since_by_shop=batch.result.earliest_by_shop)
     result = batch.result

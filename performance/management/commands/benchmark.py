@@ -1,0 +1,234 @@
+"""benchmark — measure import and weekly recalculation against their PostgreSQL floors.
+
+    DATABASE_URL=postgres://…/bench python manage.py benchmark --shops 1000 --weeks 4
+
+Run it on a scratch database: it loads synthetic events. Steps, each timed:
+
+1. generate N shops × W weeks of events (the demo generator, streamed shop by shop) to JSON
+   Lines;
+2. import them with `import_events` in a child process (wall time and peak memory), with the
+   after-ingest recompute switched off so the import is measured alone;
+3. the floor: PostgreSQL `COPY` of the same rows into an equivalent table (same columns and
+   indexes, no checks);
+4. the weekly recalculation of the last full week for all shops (weekly penalty rules, CS
+   evaluation, score refresh) against the floor of one aggregate scan over that week's events.
+
+The report is a table (`--markdown` for docs/PERFORMANCE.md); ratios matter, not absolute
+times. On SQLite the floors are skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+
+from performance.models import Event, ScoreSnapshot
+from performance.rules.calendar import last_monday, wib_midnight
+from performance.services.cs_evaluation import cs_evaluate_week
+from performance.services.penalties import penalties_issue_for_events, penalties_run_week
+from performance.services.scores import scores_refresh
+from seller_portal.cli import date_argument
+from seller_portal.demo import demo_events
+
+
+class Command(BaseCommand):
+    help = "Measure import and weekly recalculation against PostgreSQL floors (scratch DB)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--shops", type=int, default=200)
+        parser.add_argument("--weeks", type=int, default=4)
+        parser.add_argument("--today", type=date_argument, default=date(2026, 11, 23))
+        parser.add_argument("--workdir", help="Where the JSON Lines file goes (default: temp)")
+        parser.add_argument("--markdown", action="store_true", help="Print a Markdown table")
+        parser.add_argument(
+            "--in-process",
+            action="store_true",
+            help="Import in this process (no peak-memory figure; for the smoke test)",
+        )
+        parser.add_argument(
+            "--allow-existing-data",
+            action="store_true",
+            help="Run even though the database already holds events",
+        )
+
+    def handle(self, *args, **options) -> None:
+        if Event.objects.exists() and not options["allow_existing_data"]:
+            raise CommandError(
+                "the database already holds events; run the benchmark on a scratch database "
+                "(or pass --allow-existing-data)"
+            )
+        shops, weeks, today = options["shops"], options["weeks"], options["today"]
+        workdir = Path(options["workdir"] or tempfile.mkdtemp(prefix="portal-bench-"))
+        workdir.mkdir(parents=True, exist_ok=True)
+        path = workdir / f"events-{shops}x{weeks}.jsonl"
+        rows: list[tuple[str, str, str]] = []
+
+        started = time.perf_counter()
+        count = 0
+        with path.open("w", encoding="utf-8") as out:
+            for event in demo_events(today, shops=shops, weeks=weeks):
+                out.write(json.dumps(event, ensure_ascii=False) + "\n")
+                count += 1
+        rows.append(("generate", f"{count:,} events", _seconds(time.perf_counter() - started)))
+
+        if options["in_process"]:
+            seconds, output = self._import_here(path)
+            memory = "in process"
+        else:
+            seconds, peak_mb, output = self._import(path)
+            memory = f"peak {peak_mb:,.0f} MB"
+        rows.append(
+            ("import_events", f"{count / seconds:,.0f} events/s, {memory}", _seconds(seconds))
+        )
+        stored = Event.objects.count()
+        if stored != count:
+            raise CommandError(f"imported {stored} events, expected {count}: {output}")
+
+        floor = self._copy_floor()
+        if floor is not None:
+            rows.append(
+                (
+                    "floor: COPY into an equivalent table",
+                    f"ratio {seconds / floor:.1f}×",
+                    _seconds(floor),
+                )
+            )
+
+        refresh_on = last_monday(today)
+        week_start = refresh_on - timedelta(days=7)
+        started = time.perf_counter()
+        penalties_issue_for_events(until=refresh_on - timedelta(days=1))
+        penalties_run_week(week_start=week_start - timedelta(days=1))
+        cs_evaluate_week(week_start=week_start)
+        scores_refresh(refresh_on=refresh_on)
+        recalc = time.perf_counter() - started
+        week_events = Event.objects.filter(
+            at__gte=wib_midnight(week_start), at__lt=wib_midnight(refresh_on)
+        ).count()
+        rows.append(
+            (
+                "weekly recalculation (all shops)",
+                f"{week_events:,} events in the week",
+                _seconds(recalc),
+            )
+        )
+        scan = self._scan_floor(week_start, refresh_on)
+        if scan is not None:
+            rows.append(
+                (
+                    "floor: one aggregate scan of the week",
+                    f"ratio {recalc / scan:.1f}×",
+                    _seconds(scan),
+                )
+            )
+        snapshots = ScoreSnapshot.objects.filter(refreshed_on=refresh_on, is_current=True).count()
+        rows.append(("check", f"{snapshots:,} snapshots for {shops:,} shops", ""))
+
+        self._report(rows, options["markdown"], shops, weeks, count)
+        if not options["workdir"]:
+            path.unlink()
+
+    def _import_here(self, path: Path) -> tuple[float, str]:
+        from io import StringIO
+
+        from django.core.management import call_command
+        from django.test import override_settings
+
+        out = StringIO()
+        started = time.perf_counter()
+        with override_settings(RESULTS_UPDATE_AFTER_INGEST=False):
+            call_command("import_events", str(path), "--progress", "never", stdout=out)
+        return time.perf_counter() - started, out.getvalue().strip()
+
+    def _import(self, path: Path) -> tuple[float, float, str]:
+        env = {
+            **os.environ,
+            "RESULTS_UPDATE_AFTER_INGEST": "false",
+            "DATABASE_URL": _database_url(),  # the database this command is connected to
+        }
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        started = time.perf_counter()
+        result = subprocess.run(
+            [sys.executable, "manage.py", "import_events", str(path), "--progress", "never"],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+        )
+        seconds = time.perf_counter() - started
+        if result.returncode != 0:
+            raise CommandError(f"import_events failed: {result.stderr[-2000:]}")
+        peak_kb = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before)
+        return seconds, peak_kb / 1024, result.stdout.strip()
+
+    def _copy_floor(self) -> float | None:
+        if connection.vendor != "postgresql":
+            return None
+        table = Event._meta.db_table
+        columns = "event_id, shop_id, type, at, subject, data, digest, received_at"
+        with tempfile.TemporaryFile() as dump, connection.cursor() as cursor:
+            with cursor.copy(f"COPY {table} ({columns}) TO STDOUT") as copy:
+                for block in copy:
+                    dump.write(block)
+            cursor.execute("DROP TABLE IF EXISTS bench_floor_event")
+            cursor.execute(
+                f"CREATE TABLE bench_floor_event (LIKE {table} INCLUDING DEFAULTS INCLUDING "
+                "INDEXES INCLUDING IDENTITY)"
+            )
+            dump.seek(0)
+            started = time.perf_counter()
+            with cursor.copy(f"COPY bench_floor_event ({columns}) FROM STDIN") as copy:
+                while block := dump.read(1 << 20):
+                    copy.write(block)
+            seconds = time.perf_counter() - started
+            cursor.execute("DROP TABLE bench_floor_event")
+        return seconds
+
+    def _scan_floor(self, week_start: date, refresh_on: date) -> float | None:
+        if connection.vendor != "postgresql":
+            return None
+        with connection.cursor() as cursor:
+            started = time.perf_counter()
+            cursor.execute(
+                f"SELECT shop_id, type, count(*) FROM {Event._meta.db_table} "
+                "WHERE at >= %s AND at < %s GROUP BY shop_id, type",
+                [wib_midnight(week_start), wib_midnight(refresh_on)],
+            )
+            cursor.fetchall()
+            return time.perf_counter() - started
+
+    def _report(self, rows, markdown: bool, shops: int, weeks: int, count: int) -> None:
+        title = f"{shops:,} shops × {weeks} weeks = {count:,} events ({connection.vendor})"
+        if markdown:
+            self.stdout.write(f"**{title}**\n\n| step | result | time |\n|---|---|---|")
+            for step, result, seconds in rows:
+                self.stdout.write(f"| {step} | {result} | {seconds} |")
+            return
+        self.stdout.write(title)
+        for step, result, seconds in rows:
+            self.stdout.write(f"  {step:<40} {result:<40} {seconds}")
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.2f} s"
+
+
+def _database_url() -> str:
+    settings = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{settings['NAME']}"
+    user = settings.get("USER") or ""
+    password = f":{settings['PASSWORD']}" if settings.get("PASSWORD") else ""
+    host = settings.get("HOST") or "127.0.0.1"
+    port = f":{settings['PORT']}" if settings.get("PORT") else ""
+    return f"postgres://{user}{password}@{host}{port}/{settings['NAME']}"

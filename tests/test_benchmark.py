@@ -1,0 +1,59 @@
+"""The benchmark at a tiny scale: a smoke test of its steps and of the results, not of time."""
+
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from performance.models import Event, ScoreSnapshot
+from seller_portal.demo import demo_events
+
+pytestmark = pytest.mark.django_db
+
+
+def test_benchmark_imports_everything_and_recalculates_every_shop(tmp_path, settings):
+    settings.JOBS_IN_PROCESS = True
+    out = StringIO()
+
+    call_command(
+        "benchmark",
+        "--shops",
+        "3",
+        "--weeks",
+        "1",
+        "--in-process",
+        "--markdown",
+        "--workdir",
+        str(tmp_path),
+        stdout=out,
+    )
+
+    expected = list(demo_events(date(2026, 11, 23), shops=3, weeks=1))
+    report = out.getvalue()
+    assert f"**3 shops × 1 weeks = {len(expected):,} events ({connection.vendor})**" in report
+    assert Event.objects.count() == len(expected)
+    assert "| check | 3 snapshots for 3 shops |  |" in report
+    assert ScoreSnapshot.objects.filter(refreshed_on="2026-11-23", is_current=True).count() == 3
+    has_floor = "| floor: COPY into an equivalent table | ratio " in report
+    assert has_floor is (connection.vendor == "postgresql")
+    assert (tmp_path / "events-3x1.jsonl").exists()
+
+
+def test_benchmark_refuses_a_database_with_data(make_shop):
+    make_shop()
+    call_command(
+        "seed_demo",
+        "--today",
+        "2026-11-23",
+        "--shops",
+        "1",
+        "--weeks",
+        "1",
+        "--allow-demo-accounts",
+        stdout=StringIO(),
+    )
+
+    with pytest.raises(CommandError, match="run the benchmark on a scratch database"):
+        call_command("benchmark", "--shops", "1", "--weeks", "1", stdout=StringIO())
