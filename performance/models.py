@@ -3,6 +3,7 @@ from functools import cached_property
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from performance.event_types import EVENT_TYPES
@@ -24,7 +25,7 @@ class Event(models.Model):
     data = models.JSONField(_("data"), default=dict)
     # sha256 of the normalized content: a re-sent id must carry the same content.
     digest = models.CharField(max_length=64)
-    received_at = models.DateTimeField(_("diterima pada"), auto_now_add=True)
+    received_at = models.DateTimeField(_("diterima pada"), default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("peristiwa")

@@ -214,7 +214,7 @@ def test_chunks_see_earlier_chunks_of_the_same_batch():
     result = events_ingest(items=items, chunk_size=1)
 
     assert [(e.position, e.reason) for e in result.errors] == [
-        (4, "id 'e-1' already appears on line 2 with different content"),
+        (4, "id 'e-1' appears earlier in this batch with different content"),
         (5, "not valid JSON: Expecting value at column 1"),
     ]
     assert (result.stored, result.already_present) == (0, 0)

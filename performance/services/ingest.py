@@ -67,14 +67,18 @@ class _Batch:
         self.describe_position = describe_position
         self.result = IngestResult()
         self.shop_ids: dict[str, int] = {}
-        # Ids stored or accepted in this batch: id -> (digest, position); earlier chunks are
-        # already written, but keeping positions lets errors name the conflicting line.
+        self.now = timezone.now()  # received_at of every event of this batch
+        # Ids accepted in the current chunk: id -> (digest, position), so an error names the
+        # conflicting line. Only one chunk is kept, so memory stays flat for files of any size:
+        # ids of earlier chunks are already written in this transaction, and the stored-digest
+        # lookup finds them.
         self.batch_ids: dict[str, tuple[str, int]] = {}
 
     def error(self, position: int, reason: str) -> None:
         self.result.errors.append(IngestError(position, reason))
 
     def process(self, chunk: list[tuple[int, Any]]) -> None:
+        self.batch_ids = {}
         valid: list[tuple[int, NormalizedEvent]] = []
         for position, raw in chunk:
             self.result.seen += 1
@@ -89,11 +93,12 @@ class _Batch:
         if not valid:
             return
 
-        stored_digests = dict(
-            Event.objects.filter(event_id__in={e.id for _, e in valid}).values_list(
-                "event_id", "digest"
-            )
-        )
+        stored = {
+            event_id: (digest, received_at == self.now)
+            for event_id, digest, received_at in Event.objects.filter(
+                event_id__in={e.id for _, e in valid}
+            ).values_list("event_id", "digest", "received_at")
+        }
         unknown_codes = {e.shop for _, e in valid} - self.shop_ids.keys()
         if unknown_codes:
             self.shop_ids.update(
@@ -114,11 +119,11 @@ class _Batch:
                 else:
                     self.result.already_present += 1
                 continue
-            if event.id in stored_digests:
-                if stored_digests[event.id] != digest:
-                    self.error(
-                        position, f"id {event.id!r} was already stored with different content"
-                    )
+            if event.id in stored:
+                stored_digest, this_batch = stored[event.id]
+                if stored_digest != digest:
+                    where = "appears earlier in this batch" if this_batch else "was already stored"
+                    self.error(position, f"id {event.id!r} {where} with different content")
                 else:
                     self.result.already_present += 1
                 continue
@@ -133,7 +138,7 @@ class _Batch:
             self.batch_ids[event.id] = (digest, position)
             new_events.append((position, event))
 
-        _store_events([(event, self.shop_ids[event.shop]) for _, event in new_events])
+        _store_events([(event, self.shop_ids[event.shop]) for _, event in new_events], self.now)
         self.result.stored += len(new_events)
         # Every seller message is checked as it is stored.
         guideline_flags_raise(
@@ -165,12 +170,11 @@ class _Batch:
 COPY_COLUMNS = ("event_id", "shop_id", "type", "at", "subject", "data", "digest", "received_at")
 
 
-def _store_events(events: list[tuple[NormalizedEvent, int]]) -> None:
+def _store_events(events: list[tuple[NormalizedEvent, int]], now) -> None:
     """Write new events: PostgreSQL's COPY (several times faster than INSERT), elsewhere
     batched INSERTs. Both run inside the ingestion transaction."""
     if not events:
         return
-    now = timezone.now()
     if connection.vendor == "postgresql":
         from psycopg.types.json import Jsonb
 
