@@ -202,7 +202,7 @@ def test_an_agent_sees_holiday_mode_but_cannot_change_it(client, shop_with_chats
     assert HolidayPeriod.objects.count() == 0
 
 
-@pytest.mark.parametrize(("name", "budget"), [("cs", 13), ("holiday", 8)])
+@pytest.mark.parametrize(("name", "budget"), [("cs", 14), ("holiday", 8)])
 def test_cs_and_holiday_pages_have_a_fixed_query_budget(
     client, owner, django_assert_num_queries, name, budget
 ):

@@ -81,7 +81,7 @@ def test_last_event_time_is_shown_in_wib(client, owner):
     [
         ("dashboard", 9),
         ("penalties", 8),
-        ("cs", 13),
+        ("cs", 14),
         ("holiday", 8),
         ("tickets", 6),
         ("appeals", 7),

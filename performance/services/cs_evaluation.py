@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.db.models.fields.json import KT
 from django.utils import timezone
 
@@ -27,10 +28,6 @@ from performance.services.holiday_mode import holiday_periods
 from performance.services.rule_sets import RuleSets
 from seller_portal.models import Shop
 
-# How far before a window chat history is read, so a turn that began before the window is not
-# mistaken for one that begins inside it.
-TURN_LOOKBACK = timedelta(days=30)
-
 TicketExclusions = Callable[[list[int], datetime, datetime], dict[int, set[str]]]
 _ticket_providers: list[TicketExclusions] = []
 
@@ -41,26 +38,76 @@ def register_ticket_exclusions(provider: TicketExclusions) -> None:
         _ticket_providers.append(provider)
 
 
+def _buyer_runs_open_at(shop_ids: list[int], start: datetime, seen_before: datetime):
+    """(shop id, conversation) pairs whose last message before `start` was the buyer's: their
+    first buyer messages in the window continue a turn that began before it."""
+    last_sender = (
+        Event.objects.filter(
+            shop_id=OuterRef("shop_id"),
+            subject=OuterRef("subject"),
+            type="chat.message",
+            at__lt=start,
+        )
+        .order_by("-at", "-id")
+        .values(sender=KT("data__sender"))[:1]
+    )
+    conversations = (
+        Event.objects.filter(
+            shop_id__in=shop_ids, type="chat.message", at__gte=start, at__lt=seen_before
+        )
+        .values("shop_id", "subject")
+        .distinct()
+        .annotate(last_sender=Subquery(last_sender))
+        .filter(last_sender="buyer")
+        .values_list("shop_id", "subject")
+    )
+    return set(conversations)
+
+
+# For long windows (the score's 90 days) history before the window is read instead of looked
+# up per conversation: cheaper there, and exact unless a buyer waited over 30 days unanswered.
+LOOKBACK_FOR_LONG_WINDOWS = timedelta(days=30)
+LONG_WINDOW = timedelta(days=14)
+
+
 def read_turns(
     shop_ids: list[int], start: datetime, end: datetime, seen_before: datetime | None = None
 ) -> dict[int, list[BuyerTurn]]:
     """Buyer turns starting in [start, end), from messages before `seen_before` (default
-    `end`): answers that come after the window still count for the turns inside it."""
+    `end`): answers that come after the window still count for the turns inside it.
+
+    A buyer run already open at `start` began before the window. For a week, only the week's
+    messages are read plus one lookup per conversation for the sender of its last earlier
+    message; for long windows, the 30 days before the window are read along.
+    """
+    seen_before = seen_before or end
+    if end - start > LONG_WINDOW:
+        first, open_runs = start - LOOKBACK_FOR_LONG_WINDOWS, set()
+    else:
+        first, open_runs = start, _buyer_runs_open_at(shop_ids, start, seen_before)
     messages = (
         Event.objects.filter(
-            shop_id__in=shop_ids,
-            type="chat.message",
-            at__gte=start - TURN_LOOKBACK,
-            at__lt=seen_before or end,
+            shop_id__in=shop_ids, type="chat.message", at__gte=first, at__lt=seen_before
         )
         .order_by("shop_id", "subject", "at", "id")
         .values_list(
             "shop_id", "subject", "at", KT("data__sender"), KT("data__message"), "data__auto_reply"
         )
     )
-    stream = (ChatMessage(*row) for row in messages.iterator(chunk_size=5000))
+    before_start = start - timedelta(microseconds=1)
+
+    def stream():
+        current = None
+        for row in messages.iterator(chunk_size=5000):
+            key = (row[0], row[1])
+            if key != current:
+                current = key
+                if key in open_runs:  # the open run, as one buyer message just before start
+                    yield ChatMessage(row[0], row[1], before_start, "buyer", "")
+            yield ChatMessage(*row)
+
     turns: dict[int, list[BuyerTurn]] = defaultdict(list)
-    for turn in buyer_turns(stream):
+    for turn in buyer_turns(stream()):
         if start <= turn.started_at < end:
             turns[turn.shop_id].append(turn)
     return turns
@@ -71,7 +118,7 @@ def exclusions_for(shop_ids: list[int], start: datetime, end: datetime) -> dict[
     periods = holiday_periods(shop_ids, start, end)
     tickets: dict[int, set[str]] = defaultdict(set)
     for provider in _ticket_providers:
-        for shop_id, messages in provider(shop_ids, start - TURN_LOOKBACK, end).items():
+        for shop_id, messages in provider(shop_ids, start, end).items():
             tickets[shop_id] |= set(messages)
     return {
         shop_id: Exclusions(calendar, periods.get(shop_id, ()), frozenset(tickets.get(shop_id, ())))
