@@ -51,6 +51,13 @@ class Command(BaseCommand):
         parser.add_argument("--workdir", help="Where the JSON Lines file goes (default: temp)")
         parser.add_argument("--markdown", action="store_true", help="Print a Markdown table")
         parser.add_argument(
+            "--workers",
+            type=lambda v: [int(n) for n in v.split(",")],
+            default=[],
+            help="Also time the Monday run fanned out to RQ workers, e.g. 1,2 (needs REDIS_URL)",
+        )
+        parser.add_argument("--batches", type=int, default=4, help="Batches for --workers")
+        parser.add_argument(
             "--in-process",
             action="store_true",
             help="Import in this process (no peak-memory figure; for the smoke test)",
@@ -131,12 +138,71 @@ class Command(BaseCommand):
                     _seconds(scan),
                 )
             )
+        if options["workers"]:
+            for workers in options["workers"]:
+                seconds = self._fan_out(refresh_on, workers, options["batches"])
+                rows.append(
+                    (
+                        f"Monday run fanned out to {workers} RQ worker(s)",
+                        f"{options['batches']} batches",
+                        _seconds(seconds),
+                    )
+                )
         snapshots = ScoreSnapshot.objects.filter(refreshed_on=refresh_on, is_current=True).count()
         rows.append(("check", f"{snapshots:,} snapshots for {shops:,} shops", ""))
 
         self._report(rows, options["markdown"], shops, weeks, count)
         if not options["workdir"]:
             path.unlink()
+
+    def _fan_out(self, refresh_on: date, workers: int, batches: int) -> float:
+        """The Monday run (penalties, CS week, score) as RQ batches served by N burst workers."""
+        import math
+
+        import django_rq
+        from django.conf import settings
+        from django.test import override_settings
+
+        from performance import jobs
+        from performance.models import JobRun
+        from seller_portal.models import Shop
+
+        if not settings.REDIS_URL:
+            raise CommandError("--workers needs REDIS_URL")
+        queue = django_rq.get_queue("default")
+        queue.empty()
+        shop_ids = list(Shop.objects.order_by("id").values_list("id", flat=True))
+        size = jobs.BATCH_SIZE
+        jobs.BATCH_SIZE = max(1, math.ceil(len(shop_ids) / batches))
+        try:
+            with override_settings(JOBS_IN_PROCESS=False):
+                parent = jobs._fan_out(
+                    "score_refresh",
+                    refresh_on,
+                    {"refresh_on": refresh_on.isoformat()},
+                    shop_ids,
+                    "benchmark",
+                )
+        finally:
+            jobs.BATCH_SIZE = size
+        env = {**os.environ, "DATABASE_URL": _database_url()}
+        started = time.perf_counter()
+        processes = [
+            subprocess.Popen(
+                [sys.executable, "manage.py", "rqworker", "default", "--burst"],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            for _ in range(workers)
+        ]
+        for process in processes:
+            process.wait()
+        seconds = time.perf_counter() - started
+        parent.refresh_from_db()
+        if parent.status != JobRun.Status.SUCCEEDED:
+            raise CommandError(f"the fanned-out run ended {parent.status}: {parent.error}")
+        return seconds
 
     def _import_here(self, path: Path) -> tuple[float, str]:
         from io import StringIO
