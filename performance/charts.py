@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import plotly.graph_objects as go
+from django.core.cache import cache
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from performance.models import ScoreSnapshot
@@ -15,8 +18,24 @@ THRESHOLD = "#b44d12"
 
 def score_trend(trend: list[ScoreSnapshot], threshold: int | None) -> dict:
     """Weekly scores with the tier threshold as a dashed line (refreshes without a score,
-    before the shop had any data, are left out)."""
+    before the shop had any data, are left out).
+
+    Building a figure with graph objects costs ~20 ms, so figures are cached by their inputs:
+    the same scores, threshold and language give the same figure until a refresh changes them.
+    """
     trend = [s for s in trend if s.score is not None]
+    key = (
+        "score-trend:"
+        + hashlib.sha1(
+            repr(
+                ([(s.refreshed_on, s.score) for s in trend], threshold, translation.get_language())
+            ).encode()
+        ).hexdigest()
+    )
+    return cache.get_or_set(key, lambda: _score_trend(trend, threshold), timeout=7 * 24 * 3600)
+
+
+def _score_trend(trend: list[ScoreSnapshot], threshold: int | None) -> dict:
     dates = [s.refreshed_on.isoformat() for s in trend]
     scores = [float(s.score) for s in trend]
     figure = go.Figure(

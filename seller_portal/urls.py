@@ -35,6 +35,7 @@ urlpatterns = [
     path("api/v1/events", api.events_post, name="api-events"),
     path("api/v1/openapi.json", api.openapi_json, name="api-openapi"),
     path("healthz", views.health, name="health"),
+    path("ping", views.ping, name="ping"),
     path("admin/", admin.site.urls),
 ]
 

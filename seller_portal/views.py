@@ -36,3 +36,10 @@ def health(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
     )
+
+
+@require_GET
+@never_cache
+def ping(request: HttpRequest) -> HttpResponse:
+    """The smallest view: liveness for a load balancer, and the floor of the page benchmark."""
+    return HttpResponse("ok", content_type="text/plain")
