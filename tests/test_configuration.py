@@ -141,3 +141,14 @@ def test_rq_jobs_go_through_redis_and_a_worker(settings):
     SimpleWorker([queue], connection=queue.connection).work(burst=True)
     assert RESULTS == [("rq", 2)]
     assert queue.count == 0
+
+
+def test_ping_is_the_smallest_view(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/ping")
+
+    assert (response.status_code, response.content, response["Content-Type"]) == (
+        200,
+        b"ok",
+        "text/plain",
+    )
