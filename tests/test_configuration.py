@@ -143,7 +143,7 @@ def test_rq_jobs_go_through_redis_and_a_worker(settings):
     assert queue.count == 0
 
 
-def test_ping_is_the_smallest_view(client, django_assert_num_queries):
+def test_ping_is_the_smallest_view(db, client, django_assert_num_queries):
     with django_assert_num_queries(0):
         response = client.get("/ping")
 
