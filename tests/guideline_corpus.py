@@ -386,3 +386,37 @@ _VIOLATIONS: list[tuple[str, frozenset[str]]] = [
 ]
 
 CORPUS: list[tuple[str, frozenset[str]]] = _CLEAN + _VIOLATIONS
+
+
+def measure_checker(corpus, label: str):
+    """Precision and recall of the checker over (message, rule) pairs, and a report listing
+    every miss and false alarm."""
+    from performance.rules.guidelines import check_text
+
+    tp = fp = fn = 0
+    misses, false_alarms = [], []
+    for text, expected in corpus:
+        got = frozenset(flag.rule for flag in check_text(text))
+        tp, fp, fn = tp + len(got & expected), fp + len(got - expected), fn + len(expected - got)
+        if expected - got:
+            misses.append(
+                f"  MISS {sorted(expected - got)}: {text!r} expected={sorted(expected)} got={sorted(got)}"
+            )
+        if got - expected:
+            false_alarms.append(
+                f"  FALSE {sorted(got - expected)}: {text!r} expected={sorted(expected)} got={sorted(got)}"
+            )
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    clean_share = sum(1 for _, rules in corpus if not rules) / len(corpus)
+    report = "\n".join(
+        [
+            f"{label} messages={len(corpus)} clean_share={clean_share:.3f} "
+            f"tp={tp} fp={fp} fn={fn} precision={precision:.3f} recall={recall:.3f}",
+            f"misses ({len(misses)}):",
+            *misses,
+            f"false alarms ({len(false_alarms)}):",
+            *false_alarms,
+        ]
+    )
+    return precision, recall, clean_share, report

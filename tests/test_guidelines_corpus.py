@@ -5,7 +5,7 @@ from collections import Counter
 import pytest
 
 from performance.rules.guidelines import check_text
-from tests.guideline_corpus import CORPUS, RULE_SECTIONS
+from tests.guideline_corpus import CORPUS, RULE_SECTIONS, measure_checker
 
 pytestmark = pytest.mark.django_db
 
@@ -31,38 +31,7 @@ def test_corpus_is_well_formed():
 
 
 def test_precision_and_recall_over_corpus():
-    tp = fp = fn = 0
-    misses = []  # (message, expected, got, missed rules)
-    false_alarms = []  # (message, expected, got, extra rules)
-    for text, expected in CORPUS:
-        got = frozenset(flag.rule for flag in check_text(text))
-        tp += len(got & expected)
-        fp += len(got - expected)
-        fn += len(expected - got)
-        if expected - got:
-            misses.append((text, sorted(expected), sorted(got), sorted(expected - got)))
-        if got - expected:
-            false_alarms.append((text, sorted(expected), sorted(got), sorted(got - expected)))
-
-    clean_share = sum(1 for _, rules in CORPUS if not rules) / len(CORPUS)
-    precision = tp / (tp + fp) if tp + fp else 1.0
-    recall = tp / (tp + fn) if tp + fn else 1.0
-
-    lines = [
-        f"messages={len(CORPUS)} clean_share={clean_share:.3f} "
-        f"tp={tp} fp={fp} fn={fn} precision={precision:.3f} recall={recall:.3f}",
-        f"misses ({len(misses)}):",
-        *(
-            f"  MISS {missed}: {text!r} expected={exp} got={got}"
-            for text, exp, got, missed in misses
-        ),
-        f"false alarms ({len(false_alarms)}):",
-        *(
-            f"  FALSE {extra}: {text!r} expected={exp} got={got}"
-            for text, exp, got, extra in false_alarms
-        ),
-    ]
-    report = "\n".join(lines)
+    precision, recall, clean_share, report = measure_checker(CORPUS, "corpus")
     print(report)
 
     assert len(CORPUS) >= MIN_MESSAGES, report

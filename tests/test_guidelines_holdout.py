@@ -8,8 +8,7 @@ from collections import Counter
 
 import pytest
 
-from performance.rules.guidelines import check_text
-from tests.guideline_corpus import CORPUS, RULE_SECTIONS
+from tests.guideline_corpus import CORPUS, RULE_SECTIONS, measure_checker
 from tests.guideline_holdout import HOLDOUT
 
 pytestmark = pytest.mark.django_db
@@ -39,38 +38,7 @@ def test_holdout_is_well_formed():
 
 
 def test_precision_and_recall_over_holdout():
-    tp = fp = fn = 0
-    misses = []  # (message, expected, got, missed rules)
-    false_alarms = []  # (message, expected, got, extra rules)
-    for text, expected in HOLDOUT:
-        got = frozenset(flag.rule for flag in check_text(text))
-        tp += len(got & expected)
-        fp += len(got - expected)
-        fn += len(expected - got)
-        if expected - got:
-            misses.append((text, sorted(expected), sorted(got), sorted(expected - got)))
-        if got - expected:
-            false_alarms.append((text, sorted(expected), sorted(got), sorted(got - expected)))
-
-    precision = tp / (tp + fp) if tp + fp else 1.0
-    recall = tp / (tp + fn) if tp + fn else 1.0
-    clean = sum(1 for _, rules in HOLDOUT if not rules)
-
-    lines = [
-        f"holdout messages={len(HOLDOUT)} clean={clean} "
-        f"tp={tp} fp={fp} fn={fn} precision={precision:.3f} recall={recall:.3f}",
-        f"misses ({len(misses)}):",
-        *(
-            f"  MISS {missed}: {text!r} expected={exp} got={got}"
-            for text, exp, got, missed in misses
-        ),
-        f"false alarms ({len(false_alarms)}):",
-        *(
-            f"  FALSE {extra}: {text!r} expected={exp} got={got}"
-            for text, exp, got, extra in false_alarms
-        ),
-    ]
-    report = "\n".join(lines)
+    precision, recall, _clean_share, report = measure_checker(HOLDOUT, "second set")
     print(report)
 
     assert precision >= MIN_PRECISION, report
