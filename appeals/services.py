@@ -35,47 +35,62 @@ Kind = EnforcementRecord.Kind
 logger = logging.getLogger(__name__)
 
 
-@transaction.atomic
-def enforcement_sync_cs_week(
-    *, week_start: date, issued_on: date, failed: list, passed: list
-) -> dict[str, int]:
-    """A failed CS week holds a CS-response warning; a week that no longer fails withdraws it.
+def _sync_records(
+    *, kind: str, key: str, issued_on: date, holding: dict[int, dict], clear: list[int]
+) -> tuple[int, int]:
+    """Make the records of one cause (`kind`, `key`) match a recomputation, idempotently.
 
-    `failed` and `passed` are (shop id, WeekResult) pairs. Idempotent: the record's key is
-    the week.
+    Shops in `holding` (shop id -> details) hold a record: it is issued, or brought back and
+    updated when it was withdrawn or its details changed. Shops in `clear` no longer do: their
+    record is withdrawn, never deleted (the seller saw it). Returns (issued, withdrawn).
     """
-    key = f"cs:{week_start:%Y-%m-%d}"
     existing = {
         r.shop_id: r
         for r in EnforcementRecord.objects.filter(
-            kind=Kind.CS_RESPONSE_WARNING,
-            key=key,
-            shop_id__in=[shop_id for shop_id, _result in failed + passed],
+            kind=kind, key=key, shop_id__in=[*holding, *clear]
         )
     }
     issued = withdrawn = 0
-    for shop_id, result in failed:
-        details = {"evaluated": result.evaluated, "on_time": result.on_time, "rate": result.rate}
+    for shop_id, details in holding.items():
         record = existing.get(shop_id)
         if record is None:
             EnforcementRecord.objects.create(
-                shop_id=shop_id,
-                kind=Kind.CS_RESPONSE_WARNING,
-                key=key,
-                issued_on=issued_on,
-                details=details | {"week_start": week_start.isoformat()},
+                shop_id=shop_id, kind=kind, key=key, issued_on=issued_on, details=details
             )
             issued += 1
-        elif record.withdrawn_at is not None or record.details.get("rate") != result.rate:
-            record.withdrawn_at = None
-            record.details = details | {"week_start": week_start.isoformat()}
+        elif record.withdrawn_at is not None or record.details != details:
+            record.withdrawn_at, record.details = None, details
             record.save(update_fields=["withdrawn_at", "details"])
-    for shop_id, _result in passed:
+    for shop_id in clear:
         record = existing.get(shop_id)
         if record is not None and record.withdrawn_at is None:
             record.withdrawn_at = timezone.now()
             record.save(update_fields=["withdrawn_at"])
             withdrawn += 1
+    return issued, withdrawn
+
+
+@transaction.atomic
+def enforcement_sync_cs_week(
+    *, week_start: date, issued_on: date, failed: list, passed: list
+) -> dict[str, int]:
+    """A failed CS week holds a CS-response warning; a week that no longer fails withdraws it.
+    `failed` and `passed` are (shop id, WeekResult) pairs; the record's key is the week."""
+    issued, withdrawn = _sync_records(
+        kind=Kind.CS_RESPONSE_WARNING,
+        key=f"cs:{week_start:%Y-%m-%d}",
+        issued_on=issued_on,
+        holding={
+            shop_id: {
+                "evaluated": result.evaluated,
+                "on_time": result.on_time,
+                "rate": result.rate,
+                "week_start": week_start.isoformat(),
+            }
+            for shop_id, result in failed
+        },
+        clear=[shop_id for shop_id, _result in passed],
+    )
     return {"warnings_issued": issued, "warnings_withdrawn": withdrawn}
 
 
@@ -85,34 +100,13 @@ def enforcement_sync_tier_risk(
 ) -> dict[str, int]:
     """A refresh below the tier's threshold is a tier-at-risk record (SPEC §4); a recomputed
     refresh that is no longer at risk withdraws it. `at_risk` maps shop id -> details."""
-    key = f"score:{refresh_on:%Y-%m-%d}"
-    existing = {
-        r.shop_id: r
-        for r in EnforcementRecord.objects.filter(
-            kind=Kind.TIER_AT_RISK, key=key, shop_id__in=[*at_risk, *safe]
-        )
-    }
-    issued = withdrawn = 0
-    for shop_id, details in at_risk.items():
-        record = existing.get(shop_id)
-        if record is None:
-            EnforcementRecord.objects.create(
-                shop_id=shop_id,
-                kind=Kind.TIER_AT_RISK,
-                key=key,
-                issued_on=refresh_on,
-                details=details,
-            )
-            issued += 1
-        elif record.withdrawn_at is not None or record.details != details:
-            record.withdrawn_at, record.details = None, details
-            record.save(update_fields=["withdrawn_at", "details"])
-    for shop_id in safe:
-        record = existing.get(shop_id)
-        if record is not None and record.withdrawn_at is None:
-            record.withdrawn_at = timezone.now()
-            record.save(update_fields=["withdrawn_at"])
-            withdrawn += 1
+    issued, withdrawn = _sync_records(
+        kind=Kind.TIER_AT_RISK,
+        key=f"score:{refresh_on:%Y-%m-%d}",
+        issued_on=refresh_on,
+        holding=at_risk,
+        clear=safe,
+    )
     return {"risk_records_issued": issued, "risk_records_withdrawn": withdrawn}
 
 

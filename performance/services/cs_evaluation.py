@@ -17,13 +17,13 @@ from datetime import date, datetime, timedelta
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.db.models.fields.json import KT
-from django.utils import timezone
 
 from performance.models import CsWeek, Event
 from performance.rules.calendar import wib_date, wib_midnight
 from performance.rules.cs import Exclusions, TurnOutcome, classify_turn, evaluate_week
 from performance.rules.turns import BuyerTurn, ChatMessage, buyer_turns
 from performance.services.calendar import working_calendar
+from performance.services.history import results_supersede
 from performance.services.holiday_mode import holiday_periods
 from performance.services.rule_sets import RuleSets
 from seller_portal.models import Shop
@@ -170,7 +170,7 @@ def cs_evaluate_week(*, week_start: date, shop_ids: Iterable[int] | None = None)
         w.shop_id: w
         for w in CsWeek.objects.filter(shop_id__in=ids, week_start=week_start, is_current=True)
     }
-    new, superseded, failed, passed = [], [], [], []
+    fresh, failed, passed = [], [], []
     for shop_id in ids:
         result = evaluate_week(
             week_start,
@@ -189,21 +189,14 @@ def cs_evaluate_week(*, week_start: date, shop_ids: Iterable[int] | None = None)
             rule_set=rule_set,
         )
         (failed if result.status == CsWeek.Status.FAIL else passed).append((shop_id, result))
-        earlier = current.get(shop_id)
-        if earlier is not None:
-            if all(getattr(earlier, f) == getattr(week, f) for f in CS_FIELDS):
-                continue
-            superseded.append(earlier.pk)
-        new.append(week)
-    if superseded:
-        CsWeek.objects.filter(pk__in=superseded).update(
-            is_current=False, superseded_at=timezone.now()
-        )
-    CsWeek.objects.bulk_create(new)
+        fresh.append(week)
+    created, superseded, _unchanged = results_supersede(
+        CsWeek, current=current, fresh=fresh, fields=CS_FIELDS
+    )
     enforcement = enforcement_sync_cs_week(
         week_start=week_start, issued_on=evaluated_on, failed=failed, passed=passed
     )
-    return {"cs_weeks_created": len(new), "cs_weeks_superseded": len(superseded)} | enforcement
+    return {"cs_weeks_created": created, "cs_weeks_superseded": superseded} | enforcement
 
 
 def cs_week_turns(*, shop: Shop, week_start: date):

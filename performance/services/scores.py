@@ -18,13 +18,13 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.fields.json import KT
-from django.utils import timezone
 
 from performance.models import Event, Penalty, ScoreSnapshot
 from performance.rules.calendar import wib_midnight
 from performance.rules.cs import TurnOutcome
 from performance.rules.score import compute_score
 from performance.services.cs_evaluation import classified_turns
+from performance.services.history import results_supersede
 from performance.services.rule_sets import RuleSets
 from seller_portal.models import Shop
 
@@ -162,9 +162,6 @@ def scores_refresh(*, refresh_on: date, shop_ids: Iterable[int] | None = None) -
         )
     }
 
-    created = unchanged = 0
-    superseded: list[int] = []
-    new: list[ScoreSnapshot] = []
     outcome: list[ScoreSnapshot] = []  # this refresh's result for every shop, stored or not
     for shop in shops:
         row = events.get(shop.id, {})
@@ -200,22 +197,24 @@ def scores_refresh(*, refresh_on: date, shop_ids: Iterable[int] | None = None) -
             rule_set_id=rule_set.id,
         )
         outcome.append(snapshot)
-        earlier = current.get(shop.id)
-        if earlier is not None:
-            if all(getattr(earlier, f) == getattr(snapshot, f) for f in SNAPSHOT_FIELDS):
-                unchanged += 1
-                continue
-            superseded.append(earlier.pk)
-        new.append(snapshot)
-        created += 1
-    if superseded:
-        ScoreSnapshot.objects.filter(pk__in=superseded).update(
-            is_current=False, superseded_at=timezone.now()
-        )
-    ScoreSnapshot.objects.bulk_create(new)
+    created, superseded, unchanged = results_supersede(
+        ScoreSnapshot, current=current, fresh=outcome, fields=SNAPSHOT_FIELDS
+    )
+    # Below the tier's threshold is a tier-at-risk enforcement record (SPEC §4).
+    from appeals.services import enforcement_sync_tier_risk  # appeals builds on performance
+
+    enforcement_sync_tier_risk(
+        refresh_on=refresh_on,
+        at_risk={
+            s.shop_id: {"score": float(s.score), "threshold": s.threshold, "tier": s.tier}
+            for s in outcome
+            if s.at_risk
+        },
+        safe=[s.shop_id for s in outcome if not s.at_risk],
+    )
     return {
         "shops": len(shops),
         "created": created,
-        "superseded": len(superseded),
+        "superseded": superseded,
         "unchanged": unchanged,
     }

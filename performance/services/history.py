@@ -1,0 +1,35 @@
+"""Results that keep their history: a recomputation that changes a result adds a new row and
+marks the earlier one superseded; an unchanged result writes nothing."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+
+def results_supersede(
+    model: type[models.Model],
+    *,
+    current: dict[int, models.Model],
+    fresh: list[models.Model],
+    fields: tuple[str, ...],
+) -> tuple[int, int, int]:
+    """Store `fresh` rows (one per shop) against the `current` rows by shop id.
+
+    Returns (created, superseded, unchanged).
+    """
+    new, superseded, unchanged = [], [], 0
+    for row in fresh:
+        earlier = current.get(row.shop_id)
+        if earlier is not None:
+            if all(getattr(earlier, f) == getattr(row, f) for f in fields):
+                unchanged += 1
+                continue
+            superseded.append(earlier.pk)
+        new.append(row)
+    if superseded:
+        model.objects.filter(pk__in=superseded).update(
+            is_current=False, superseded_at=timezone.now()
+        )
+    model.objects.bulk_create(new)
+    return len(new), len(superseded), unchanged
