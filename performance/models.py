@@ -390,6 +390,9 @@ class CsWeek(models.Model):
     evaluated = models.PositiveIntegerField(_("dinilai"))
     on_time = models.PositiveIntegerField(_("tepat waktu"))
     excluded = models.JSONField(default=dict)  # reason -> turns
+    # The evaluated turns by the WIB day they started: "YYYY-MM-DD" -> [on time, evaluated].
+    # The score's reply rate sums these over its 90 days instead of re-reading the chats.
+    days = models.JSONField(default=dict)
     rule_set = models.ForeignKey(RuleSet, on_delete=models.PROTECT, related_name="cs_weeks")
     is_current = models.BooleanField(default=True)
     superseded_at = models.DateTimeField(null=True, blank=True)

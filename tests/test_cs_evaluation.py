@@ -580,3 +580,96 @@ def test_the_reply_rate_leaves_out_turns_in_holiday_mode(shop):
         "weight": 25,
         "points": 12.5,
     }
+
+
+# --- the day breakdown, and the score reading it instead of the chats ------------------------
+
+
+def test_the_week_keeps_its_evaluated_turns_by_day(shop):
+    ingest(
+        *asked("mon", at("05-12", "10:00"), answered=at("05-13", "16:00")),  # Waisak
+        *asked("wed", at("05-14", "10:00"), answered=at("05-14", "11:00")),
+        *asked("wed2", at("05-14", "12:00"), answered=at("05-15", "13:00")),  # 25 h, late
+        *asked("thu", at("05-15", "10:00"), answered=at("05-16", "10:00")),  # exactly 24 h
+    )
+
+    cs_evaluate_week(week_start=WAISAK_WEEK)
+
+    week = CsWeek.objects.get(shop=shop, week_start=WAISAK_WEEK)
+    assert week.days == {"2025-05-14": [1, 2], "2025-05-15": [1, 1]}
+    assert (week.evaluated, week.on_time) == (3, 2)
+
+
+def test_the_score_counts_the_turns_of_evaluated_weeks_from_their_day_breakdown(shop):
+    ingest(*asked("wed", at("05-21", "10:00"), answered=at("05-21", "11:00")))
+    cs_evaluate_week(week_start=PLAIN_WEEK)
+    # The stored breakdown is what counts, not the chats: 1 of 4 on time → 25% → 0 points.
+    CsWeek.objects.filter(shop=shop).update(days={"2025-05-21": [1, 4]})
+
+    scores_refresh(refresh_on=date(2025, 5, 26))
+
+    assert reply_rate(date(2025, 5, 26)) == {
+        "name": "reply_rate",
+        "value": 25.0,
+        "weight": 25,
+        "points": 0.0,
+    }
+
+
+def test_the_score_counts_a_week_not_evaluated_yet_from_the_chats(shop):
+    ingest(
+        *asked("a", at("05-14", "10:00"), answered=at("05-14", "11:00")),
+        *asked("b", at("05-21", "10:00"), answered=at("05-22", "11:00")),  # 25 h, late
+        *asked("c", at("05-22", "10:00"), answered=at("05-22", "10:30")),
+    )
+    cs_evaluate_week(week_start=WAISAK_WEEK)
+    CsWeek.objects.filter(shop=shop).update(days={"2025-05-14": [3, 3]})
+
+    scores_refresh(refresh_on=date(2025, 5, 26))  # the week of 19 May has no evaluation
+
+    # 3 of 3 from the evaluated week + 1 of 2 from the chats of the other → 4 of 5 = 80%
+    # → (80 − 50) / 50 × 25 = 15
+    assert reply_rate(date(2025, 5, 26))["value"] == 80.0
+    assert reply_rate(date(2025, 5, 26))["points"] == 15.0
+
+
+def test_a_week_evaluated_before_the_breakdown_existed_is_counted_from_the_chats(shop):
+    ingest(
+        *asked("a", at("05-21", "10:00"), answered=at("05-22", "11:00")),  # 25 h, late
+        *asked("b", at("05-22", "10:00"), answered=at("05-22", "10:30")),
+    )
+    cs_evaluate_week(week_start=PLAIN_WEEK)
+    CsWeek.objects.filter(shop=shop).update(days={})
+
+    scores_refresh(refresh_on=date(2025, 5, 26))
+
+    assert reply_rate(date(2025, 5, 26))["value"] == 50.0
+
+
+def test_re_evaluating_fills_a_missing_breakdown_in_place_without_a_new_result(shop):
+    ingest(*asked("a", at("05-21", "10:00"), answered=at("05-21", "11:00")))
+    cs_evaluate_week(week_start=PLAIN_WEEK)
+    week = CsWeek.objects.get(shop=shop)
+    CsWeek.objects.filter(pk=week.pk).update(days={})
+
+    assert cs_evaluate_week(week_start=PLAIN_WEEK) == NOTHING_CHANGED
+
+    assert list(CsWeek.objects.values_list("pk", "is_current", "days")) == [
+        (week.pk, True, {"2025-05-21": [1, 1]})
+    ]
+
+
+def test_read_turns_says_which_answers_were_auto_replies(shop):
+    ingest(
+        chat("b1", "c1", "buyer", at("05-20", "10:00")),
+        chat("s1", "c1", "seller", at("05-20", "10:01"), auto_reply=True),
+        chat("b2", "c1", "buyer", at("05-20", "11:00")),
+        chat("s2", "c1", "seller", at("05-20", "11:05")),
+    )
+
+    turns = cs_evaluation.read_turns([shop.id], moment("05-19", "00:00"), moment("05-26", "00:00"))
+
+    assert [(t.message_ids, t.answered_by_auto_reply) for t in turns[shop.id]] == [
+        (["b1"], True),
+        (["b2"], False),
+    ]

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, Subquery
 from django.db.models.fields.json import KT
 
 from performance.models import CsWeek, Event
@@ -90,9 +90,9 @@ def read_turns(
             shop_id__in=shop_ids, type="chat.message", at__gte=first, at__lt=seen_before
         )
         .order_by("shop_id", "subject", "at", "id")
-        .values_list(
-            "shop_id", "subject", "at", KT("data__sender"), KT("data__message"), "data__auto_reply"
-        )
+        # The flag compared in SQL: no JSON decoding per message.
+        .annotate(auto=ExpressionWrapper(Q(data__auto_reply=True), output_field=BooleanField()))
+        .values_list("shop_id", "subject", "at", KT("data__sender"), KT("data__message"), "auto")
     )
     before_start = start - timedelta(microseconds=1)
 
@@ -144,6 +144,17 @@ def classified_turns(
 CS_FIELDS = ("status", "evaluated", "on_time", "excluded", "rule_set_id")
 
 
+def _by_day(outcomes: list[tuple[BuyerTurn, TurnOutcome]]) -> dict[str, list[int]]:
+    """Evaluated turns by the WIB day they started: "YYYY-MM-DD" -> [on time, evaluated]."""
+    days: dict[str, list[int]] = {}
+    for turn, outcome in outcomes:
+        if outcome.evaluated:
+            counts = days.setdefault(wib_date(turn.started_at).isoformat(), [0, 0])
+            counts[0] += outcome == TurnOutcome.ON_TIME
+            counts[1] += 1
+    return dict(sorted(days.items()))
+
+
 @transaction.atomic
 def cs_evaluate_week(*, week_start: date, shop_ids: Iterable[int] | None = None) -> dict[str, int]:
     """Evaluate the Monday–Sunday week starting `week_start` for every shop registered by then.
@@ -172,9 +183,10 @@ def cs_evaluate_week(*, week_start: date, shop_ids: Iterable[int] | None = None)
     }
     fresh, failed, passed = [], [], []
     for shop_id in ids:
+        shop_outcomes = outcomes.get(shop_id, [])
         result = evaluate_week(
             week_start,
-            (outcome for _, outcome in outcomes.get(shop_id, [])),
+            (outcome for _, outcome in shop_outcomes),
             exclusions[shop_id],
             params.cs_pass_percent,
         )
@@ -186,6 +198,7 @@ def cs_evaluate_week(*, week_start: date, shop_ids: Iterable[int] | None = None)
             evaluated=result.evaluated,
             on_time=result.on_time,
             excluded=result.excluded,
+            days=_by_day(shop_outcomes),
             rule_set=rule_set,
         )
         (failed if result.status == CsWeek.Status.FAIL else passed).append((shop_id, result))
@@ -193,6 +206,18 @@ def cs_evaluate_week(*, week_start: date, shop_ids: Iterable[int] | None = None)
     created, superseded, _unchanged = results_supersede(
         CsWeek, current=current, fresh=fresh, fields=CS_FIELDS
     )
+    # The day breakdown is not part of the result: an unchanged week written before it
+    # existed gets it in place rather than a new row in its history.
+    missing_days = [
+        week
+        for week in fresh
+        if (earlier := current.get(week.shop_id)) is not None
+        and earlier.days != week.days
+        and all(getattr(earlier, f) == getattr(week, f) for f in CS_FIELDS)
+    ]
+    for week in missing_days:
+        current[week.shop_id].days = week.days
+    CsWeek.objects.bulk_update([current[w.shop_id] for w in missing_days], ["days"])
     enforcement = enforcement_sync_cs_week(
         week_start=week_start, issued_on=evaluated_on, failed=failed, passed=passed
     )

@@ -16,11 +16,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.fields.json import KT
 
-from performance.models import Event, Penalty, ScoreSnapshot
-from performance.rules.calendar import wib_midnight
+from performance.models import CsWeek, Event, Penalty, ScoreSnapshot
+from performance.rules.calendar import wib_date, wib_midnight
 from performance.rules.cs import TurnOutcome
 from performance.rules.score import compute_score
 from performance.services.cs_evaluation import classified_turns
@@ -58,25 +58,60 @@ def _event_inputs(shop_ids, start, end) -> dict[int, dict]:
     return {row["shop_id"]: row for row in rows}
 
 
-def _reply_inputs(shop_ids, start, end, reply_hours) -> dict[int, tuple[int, int]]:
-    """(on time, evaluated) buyer turns of the window, per shop, with the same turns and
-    exclusions as the weekly CS evaluation (non-working days, holiday mode, abuse tickets).
+def _reply_inputs(shops, start, end, reply_hours) -> dict[int, tuple[int, int]]:
+    """(on time, evaluated) buyer turns of the window, per shop, as the weekly CS evaluation
+    counted them: the per-day breakdown of each evaluated week (`CsWeek.days`), so the score
+    reads a dozen rows per shop instead of 90 days of chat.
 
-    A turn counts once it is decided: answered before the refresh, or past its deadline.
+    A week not evaluated (yet) is counted from the chats with the same turns and exclusions
+    (non-working days, holiday mode, abuse tickets); there a turn counts once it is decided:
+    answered before the refresh, or past its deadline.
     """
-    outcomes, _ = classified_turns(shop_ids, start, end, reply_hours)
-    result = {}
-    for shop_id, turns in outcomes.items():
-        decided = [
-            (turn, outcome)
-            for turn, outcome in turns
-            if outcome.evaluated and turn.decided_before(end, reply_hours)
-        ]
-        on_time = sum(
-            outcome == TurnOutcome.ON_TIME and turn.answered_at < end for turn, outcome in decided
-        )
-        result[shop_id] = (on_time, len(decided))
-    return result
+    first_day, last_day = wib_date(start), wib_date(end) - timedelta(days=1)
+    first_week = first_day - timedelta(days=first_day.weekday())
+    weeks = [first_week + timedelta(weeks=n) for n in range((last_day - first_week).days // 7 + 1)]
+    evaluated: dict[tuple[int, date], dict] = {}
+    for shop_id, week_start, count, days in CsWeek.objects.filter(
+        shop_id__in=[shop.id for shop in shops],
+        is_current=True,
+        week_start__gte=weeks[0],
+        week_start__lte=weeks[-1],
+    ).values_list("shop_id", "week_start", "evaluated", "days"):
+        if days or not count:  # a week stored before the breakdown existed is recounted
+            evaluated[(shop_id, week_start)] = days
+    first, last = first_day.isoformat(), last_day.isoformat()
+    totals = {shop.id: [0, 0] for shop in shops}
+    gaps: dict[int, set[date]] = {}  # shop -> its weeks without an evaluation
+    for shop in shops:
+        # A week is evaluated for the shops registered before it ended.
+        for week in weeks:
+            if wib_midnight(week + timedelta(days=7)) <= shop.registered_at:
+                continue
+            days = evaluated.get((shop.id, week))
+            if days is None:
+                gaps.setdefault(shop.id, set()).add(week)
+                continue
+            for day, (on_time, count) in days.items():
+                if first <= day <= last:
+                    totals[shop.id][0] += on_time
+                    totals[shop.id][1] += count
+    by_first_gap: dict[date, list[int]] = defaultdict(list)
+    for shop_id, missing in gaps.items():
+        by_first_gap[min(missing)].append(shop_id)
+    for week, shop_ids in by_first_gap.items():
+        outcomes, _ = classified_turns(shop_ids, max(start, wib_midnight(week)), end, reply_hours)
+        for shop_id, turns in outcomes.items():
+            for turn, outcome in turns:
+                day = wib_date(turn.started_at)
+                if (
+                    day - timedelta(days=day.weekday()) in gaps[shop_id]
+                    and outcome.evaluated
+                    and turn.decided_before(end, reply_hours)
+                ):
+                    on_time = outcome == TurnOutcome.ON_TIME and turn.answered_at < end
+                    totals[shop_id][0] += on_time
+                    totals[shop_id][1] += 1
+    return {shop_id: (on_time, count) for shop_id, (on_time, count) in totals.items()}
 
 
 def _processing_inputs(shop_ids, start, end) -> dict[int, float]:
@@ -87,12 +122,13 @@ def _processing_inputs(shop_ids, start, end) -> dict[int, float]:
     shipped = (
         Event.objects.filter(shop_id__in=shop_ids, type="order.shipped", at__gte=start, at__lt=end)
         .annotate(verified_at=Subquery(verified_at.values("at")[:1]))
-        .filter(verified_at__isnull=False, verified_at__lte=F("at"))
         .values_list("shop_id", "verified_at", "at")
     )
     hours: dict[int, list[float]] = defaultdict(list)
-    for shop_id, verified, shipped_at in shipped.iterator():
-        hours[shop_id].append((shipped_at - verified).total_seconds() / 3600)
+    for shop_id, verified, shipped_at in shipped.iterator(chunk_size=5000):
+        # Filtered here, not in SQL, where each condition would run the subquery again.
+        if verified is not None and verified <= shipped_at:
+            hours[shop_id].append((shipped_at - verified).total_seconds() / 3600)
     return {shop_id: round(statistics.median(values), 2) for shop_id, values in hours.items()}
 
 
@@ -145,14 +181,14 @@ def scores_refresh(*, refresh_on: date, shop_ids: Iterable[int] | None = None) -
     shops = Shop.objects.filter(registered_at__lt=end).order_by("id")
     if shop_ids is not None:
         shops = shops.filter(id__in=list(shop_ids))
-    shops = list(shops.only("id", "tier"))
+    shops = list(shops.only("id", "tier", "registered_at"))
     ids = [shop.id for shop in shops]
     rule_set = RuleSets().on(refresh_on)
     params = rule_set.params
     start = wib_midnight(refresh_on - timedelta(days=params.score_window_days))
 
     events = _event_inputs(ids, start, end)
-    replies = _reply_inputs(ids, start, end, params.cs_reply_hours)
+    replies = _reply_inputs(shops, start, end, params.cs_reply_hours)
     processing = _processing_inputs(ids, start, end)
     counted = _counted_penalties(ids, refresh_on, params.penalty_lifetime_days)
     current = {
