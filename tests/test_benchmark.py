@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from performance.models import Event, ScoreSnapshot
+from performance.services.recalculation import results_recalculate
 from seller_portal.demo import demo_events
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +23,7 @@ def test_benchmark_imports_everything_and_recalculates_every_shop(tmp_path, sett
         "--shops",
         "3",
         "--weeks",
-        "1",
+        "2",
         "--in-process",
         "--markdown",
         "--workdir",
@@ -30,15 +31,39 @@ def test_benchmark_imports_everything_and_recalculates_every_shop(tmp_path, sett
         stdout=out,
     )
 
-    expected = list(demo_events(date(2026, 11, 23), shops=3, weeks=1))
+    expected = list(demo_events(date(2026, 11, 23), shops=3, weeks=2))
     report = out.getvalue()
-    assert f"**3 shops × 1 weeks = {len(expected):,} events ({connection.vendor})**" in report
+    assert f"**3 shops × 2 weeks = {len(expected):,} events ({connection.vendor})**" in report
     assert Event.objects.count() == len(expected)
     assert "| check | 3 snapshots for 3 shops |  |" in report
     assert ScoreSnapshot.objects.filter(refreshed_on="2026-11-23", is_current=True).count() == 3
     has_floor = "| floor: COPY into an equivalent table | ratio " in report
     assert has_floor is (connection.vendor == "postgresql")
-    assert (tmp_path / "events-3x1.jsonl").exists()
+    assert (tmp_path / "events-3x2.jsonl").exists()
+    # What the batches computed is what a full recomputation from the events gives.
+    recomputed = results_recalculate(as_of=date(2026, 11, 23))
+    assert recomputed["snapshots_created"] == recomputed["snapshots_superseded"] == 0
+    assert recomputed["cs_weeks_created"] == recomputed["cs_weeks_superseded"] == 0
+    assert recomputed["event_penalties_issued"] == 0
+    assert (recomputed["penalties_issued"], recomputed["penalties_withdrawn"]) == (0, 0)
+
+
+def test_benchmark_scales_activity_per_shop(tmp_path, settings):
+    settings.JOBS_IN_PROCESS = True
+    out = StringIO()
+
+    call_command(
+        "benchmark",
+        *("--shops", "2", "--weeks", "2", "--activity", "0.25", "--in-process"),
+        *("--workdir", str(tmp_path)),
+        stdout=out,
+    )
+
+    expected = list(demo_events(date(2026, 11, 23), shops=2, weeks=2, activity=0.25))
+    full = list(demo_events(date(2026, 11, 23), shops=2, weeks=2))
+    assert len(expected) < len(full) / 2
+    assert f"2 shops × 2 weeks at activity 0.25 = {len(expected):,} events" in out.getvalue()
+    assert Event.objects.count() == len(expected)
 
 
 def test_benchmark_refuses_a_database_with_data(make_shop):
