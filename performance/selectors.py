@@ -164,7 +164,7 @@ def shop_dashboard(*, shop: Shop, today: date) -> Dashboard:
     """Three queries: the trend's snapshots, rule sets, the penalties in force or coming."""
     trend = list(
         ScoreSnapshot.objects.filter(shop=shop, is_current=True, refreshed_on__lte=today)
-        .select_related("rule_set")
+        .defer("components", "deducted")  # the calculation page shows those
         .order_by("-refreshed_on")[:TREND_WEEKS]
     )[::-1]
     lifetimes = _lifetimes()

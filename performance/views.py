@@ -1,6 +1,7 @@
 """Seller pages of the performance app: dashboard, penalty history, how the score was
 computed, customer service week by week, holiday mode."""
 
+import hashlib
 from datetime import date, timedelta
 
 from django.contrib import messages
@@ -8,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -38,8 +39,24 @@ from seller_portal.selectors import shop_last_event_at
 @shop_view
 def dashboard(request: HttpRequest, access: ShopAccess) -> HttpResponse:
     today = clock.today()
-    data = selectors.shop_dashboard(shop=access.shop, today=today)
+    shop = access.shop
+    data = selectors.shop_dashboard(shop=shop, today=today)
     threshold = data.latest.threshold if data.latest else None
+    last_event_at = shop_last_event_at(shop=shop)
+    # The page body is cached under a key made of everything it shows, so a new score, a
+    # changed or voided penalty, a new event or a new day renders it afresh; the figure and
+    # the penalty sources are only built when it does (the template calls these lazily).
+    rows = data.active_penalties + data.pending_penalties
+    content_key = hashlib.sha1(
+        repr(
+            (
+                (shop.pk, shop.code, shop.name, shop.tier, threshold, today, last_event_at),
+                translation.get_language(),
+                [(s.pk, s.created_at) for s in data.trend],
+                [(r.penalty.pk, r.penalty.updated_at, r.status) for r in rows],
+            )
+        ).encode()
+    ).hexdigest()
     return render(
         request,
         "performance/dashboard.html",
@@ -47,14 +64,15 @@ def dashboard(request: HttpRequest, access: ShopAccess) -> HttpResponse:
             "active_nav": "dashboard",
             "data": data,
             "threshold": threshold,
-            "trend_figure": charts.score_trend(data.trend, threshold) if data.trend else None,
-            "active_penalties": [
+            "content_key": content_key,
+            "trend_figure": lambda: charts.score_trend(data.trend, threshold),
+            "active_penalties": lambda: [
                 (row, penalty_source(row.penalty)) for row in data.active_penalties
             ],
-            "pending_penalties": [
+            "pending_penalties": lambda: [
                 (row, penalty_source(row.penalty)) for row in data.pending_penalties
             ],
-            "last_event_at": shop_last_event_at(shop=access.shop),
+            "last_event_at": last_event_at,
         },
     )
 

@@ -14,6 +14,14 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (cached figures and page fragments)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def pytest_sessionstart(session):
     """Under CI=true, a missing PostgreSQL or Redis fails the run; it never skips."""
     if os.environ.get("CI") != "true":

@@ -136,6 +136,38 @@ def test_dashboard_trend_is_a_plotly_figure_with_the_threshold(client, scored):
     assert 'src="/static/vendor/plotly.min.js"' in html
 
 
+def test_the_cached_dashboard_shows_what_changed_since_it_was_rendered(client, scored):
+    from django.utils import timezone
+
+    from performance.models import Penalty
+
+    before = client.get("/toko/toko-a/").content.decode()
+    assert "Pesanan INV/2" in before
+
+    # The ignored order's penalty voided (as an accepted appeal does) and the scores
+    # recomputed: 1 point less deducted → 55.0. A new event moves "last data received".
+    Penalty.objects.filter(rule="ORDER_IGNORED").update(voided_at=timezone.now())
+    results_recalculate(as_of=TODAY)
+    assert events_ingest(items=enumerate(order(9, "2025-04-20T18:30:00+07:00"))).ok
+
+    after = client.get("/toko/toko-a/").content.decode()
+    assert '<p class="score-value" data-testid="score">55,0</p>' in after
+    assert "Pesanan INV/2" not in after
+    assert "3 poin sedang memotong skor" in after
+    assert "20 Apr 2025, 18:30 WIB" in after
+    assert "20 Apr 2025, 18:30 WIB" not in before
+
+
+def test_the_dashboard_follows_the_language(client, scored):
+    client.get("/toko/toko-a/")
+    client.cookies["django_language"] = "en"
+
+    html = client.get("/toko/toko-a/").content.decode()
+
+    assert "Active penalties" in html
+    assert "Penalti aktif" not in html
+
+
 def test_dashboard_without_any_refresh_says_when_scores_come(client, make_shop, make_user):
     shop = make_shop()
     client.force_login(make_user("pemilik", shop=shop))
