@@ -37,7 +37,14 @@ def test_postgres_url():
         "HOST": "db.internal",
         "PORT": "6543",
     }
-    assert config["OPTIONS"] == {"sslmode": "require"}
+    assert config["OPTIONS"] == {"options": "-c jit=off", "sslmode": "require"}
+
+
+def test_postgres_url_options_replace_the_default_session_settings():
+    config = database_from_url(
+        "postgres://portal@db/seller?options=-c%20jit%3Don%20-c%20work_mem%3D64MB", base_dir=BASE
+    )
+    assert config["OPTIONS"] == {"options": "-c jit=on -c work_mem=64MB"}
 
 
 @pytest.mark.parametrize(
