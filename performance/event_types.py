@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
+
+import orjson
 
 SHOP_CODE_RE = re.compile(r"^[a-z0-9-]{3,50}$")
 ID_MAX_LENGTH = 100
@@ -206,9 +210,89 @@ class NormalizedEvent:
 
     @cached_property
     def digest(self) -> str:
-        """Fingerprint of the content: equal events (same instant, any offset) match."""
-        text = json.dumps(self.canonical(), sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(text.encode()).hexdigest()
+        """Fingerprint of the content: equal events (same instant, any offset) match.
+
+        Stored digests are compared on every re-import, so the text hashed must stay
+        byte for byte `json.dumps(self.canonical(), sort_keys=True, ensure_ascii=False)`.
+        """
+        return hashlib.sha256(self._texts[0].encode()).hexdigest()
+
+    @property
+    def data_json(self) -> str:
+        """`data` as JSON text (keys in canonical order), ready for a JSON column."""
+        return self._texts[1]
+
+    @property
+    def at_text(self) -> str:
+        """`at` in ISO 8601, as the canonical object holds it."""
+        return self._texts[2]
+
+    @cached_property
+    def _texts(self) -> tuple[str, str, str]:
+        """The canonical JSON of the event, the JSON of its data and `at` as text."""
+        at_text = self.at.isoformat()
+        data = self.data
+        try:
+            data_json = orjson.dumps(data).decode()
+        except orjson.JSONEncodeError:  # an integer beyond 64 bits
+            data_json = json.dumps(data, ensure_ascii=False)
+        layout = _layout(self.type, tuple(data))
+        if layout is None:
+            return canonical_json(self.canonical()), data_json, at_text
+        template, order = layout
+        values = (self.id, self.type, self.shop, at_text, *data.values())
+        encoded = [
+            _encode_string(value) if type(value) is str else json_value(value)
+            for value in [values[i] for i in order]
+        ]
+        return template.format(*encoded), data_json, at_text
+
+
+_MISSING = object()
+_encode_string = json.encoder.encode_basestring  # what json.dumps uses with ensure_ascii=False
+
+_LAYOUTS: dict[tuple[str, tuple[str, ...]], tuple[str, tuple[int, ...]]] = {}
+
+
+def _layout(type_name: str, data_keys: tuple[str, ...]) -> tuple[str, tuple[int, ...]] | None:
+    """How to write the canonical object of an event of this type with these data keys: a
+    template with the keys in sorted order and, per slot, the index of its value among
+    (id, type, shop, at, *data values). None for keys the type does not have."""
+    layout = _LAYOUTS.get((type_name, data_keys))
+    if layout is None:
+        event_type = EVENT_TYPES.get(type_name)
+        if event_type is None or not event_type.field_names.issuperset(data_keys):
+            return None
+        keys = (*COMMON_FIELDS, *data_keys)
+        order = tuple(sorted(range(len(keys)), key=keys.__getitem__))
+        slots = ", ".join(f"{_encode_string(keys[i])}: {{}}" for i in order)
+        layout = _LAYOUTS[(type_name, data_keys)] = ("{{" + slots + "}}", order)
+    return layout
+
+
+def json_value(value: Any) -> str:
+    """`value` exactly as `json.dumps(value, sort_keys=True, ensure_ascii=False)` writes it,
+    without building an encoder for the strings, integers and booleans events hold."""
+    kind = type(value)
+    if kind is str:
+        return _encode_string(value)
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if kind is int:
+        return int.__repr__(value)
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def canonical_json(obj: dict[str, Any]) -> str:
+    """`json.dumps(obj, sort_keys=True, ensure_ascii=False)` for a dict with string keys.
+    tests/test_event_types.py compares the two."""
+    return (
+        "{"
+        + ", ".join([f"{_encode_string(key)}: {json_value(obj[key])}" for key in sorted(obj)])
+        + "}"
+    )
 
 
 def _describe(value: Any) -> str:
@@ -263,6 +347,80 @@ def _check_field(spec: Field, value: Any) -> str | None:
 
 def validate_event(obj: Any) -> tuple[NormalizedEvent | None, list[str]]:
     """Validate one decoded event. Returns (event, []) or (None, reasons)."""
+    event = _accept(obj)
+    if event is not None:
+        return event, []
+    return _validate_with_reasons(obj)
+
+
+def _field_check(spec: Field) -> Callable[[Any], bool]:
+    """A predicate that is true exactly when `_check_field(spec, value)` finds no problem,
+    for values of the exact types JSON decodes to (anything else goes the slow way)."""
+    if spec.kind in ("ref", "text"):
+        limit = ID_MAX_LENGTH if spec.kind == "ref" else TEXT_MAX_LENGTH
+        if spec.kind == "ref" or spec.name == "name":
+            return lambda value: type(value) is str and len(value) <= limit and bool(value.strip())
+        return lambda value: type(value) is str and len(value) <= limit
+    if spec.kind == "int":
+        low = spec.minimum if spec.minimum is not None else -math.inf
+        high = spec.maximum if spec.maximum is not None else math.inf
+        return lambda value: type(value) is int and low <= value <= high
+    if spec.kind == "bool":
+        return lambda value: value is True or value is False
+    choices = frozenset(spec.choices)
+    return lambda value: type(value) is str and value in choices
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What `_accept` checks for one event type, prepared once."""
+
+    checks: tuple[tuple[str, Callable[[Any], bool], bool, Any], ...]  # name, ok, required, default
+
+
+_PLANS = {
+    name: _Plan(tuple((f.name, _field_check(f), f.required, f.default) for f in t.fields))
+    for name, t in EVENT_TYPES.items()
+}
+
+
+def _accept(obj: Any) -> NormalizedEvent | None:
+    """The fast path of `validate_event`: the normalized event when `obj` is valid, else None
+    (then the slow path names every reason). It may turn down a valid event, never accept
+    an invalid one; tests/test_event_types.py holds the two paths to that."""
+    if type(obj) is not dict:
+        return None
+    get = obj.get
+    event_id, type_name, shop = get("id"), get("type"), get("shop")
+    if type(event_id) is not str or len(event_id) > ID_MAX_LENGTH or not event_id.strip():
+        return None
+    if type(type_name) is not str or (plan := _PLANS.get(type_name)) is None:
+        return None
+    if type(shop) is not str or not SHOP_CODE_RE.match(shop):
+        return None
+    at = parse_time(get("at"))
+    if at is None:
+        return None
+    data: dict[str, Any] = {}
+    present = 4  # the common fields; any key beyond them and the type's fields is unknown
+    for name, ok, required, default in plan.checks:
+        value = get(name, _MISSING)
+        if value is _MISSING:
+            if required:
+                return None
+            if default is not None:
+                data[name] = default
+        elif ok(value):
+            data[name] = value
+            present += 1
+        else:
+            return None
+    if len(obj) != present:
+        return None
+    return NormalizedEvent(id=event_id, type=type_name, shop=shop, at=at, data=data)
+
+
+def _validate_with_reasons(obj: Any) -> tuple[NormalizedEvent | None, list[str]]:
     if not isinstance(obj, dict):
         return None, [f"an event must be a JSON object, got {_describe(obj)}"]
     errors: list[str] = []

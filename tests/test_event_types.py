@@ -1,10 +1,18 @@
 """The event contract (SPEC §2), type by type: what is accepted and why the rest is not."""
 
+import hashlib
+import json
 from datetime import UTC, datetime
 
 import pytest
 
-from performance.event_types import EVENT_TYPES, validate_event
+from performance.event_types import (
+    EVENT_TYPES,
+    _accept,
+    _validate_with_reasons,
+    canonical_json,
+    validate_event,
+)
 from tests.helpers import event
 
 GOOD = {
@@ -186,3 +194,146 @@ def test_id_rules():
     assert errors == ["field 'id' is longer than 100 characters"]
     _, errors = validate_event(event("order.shipped", id=42, order="I"))
     assert errors == ["field 'id' must be a non-empty string, got 42"]
+
+
+# Digests computed by the original `json.dumps(canonical, sort_keys=True, ensure_ascii=False)`
+# implementation: stored digests must keep matching on re-import.
+STORED_DIGESTS = [
+    (
+        event("order.verified", id="e-1", order="INV/20250407/1", amount=125000, buyer="b-1"),
+        "58f9feca5efd1f9bbfd2c16ebea1443533b0990794a259969580b7909e542182",
+    ),
+    (
+        event(
+            "order.verified",
+            id="e-2",
+            at="2025-04-07T10:00:00.123456+07:00",
+            order="INV/1",
+            amount=10**30,
+            buyer="b-1",
+        ),
+        "436ce6b9ea128a7ace6647fb81bc4c621f53626d3d280c6fd170e1c9467b0126",
+    ),
+    (
+        event(
+            "chat.message",
+            id="e-3",
+            at="2025-04-07T03:00:00Z",
+            conversation="c-1",
+            message="m-1",
+            sender="seller",
+            buyer="b-1",
+            text='Halo kak "ready" \\ tab\there\nline é ü 日本 😀 \u2028 \x01',
+            phase="post_sale",
+        ),
+        "e146d2d36a1ab6201a88c16becdefcabea80d73b29851da5157be8e73122b3d3",
+    ),
+    (
+        event(
+            "shop.registered",
+            id='ids é "q" \\',
+            at="2025-04-07T10:00:00-03:30",
+            name="Toko Batik Sari",
+            tier="official_store",
+        ),
+        "752f50567bfff8ca22e1ac0e975ea9f46613eb08427876adb3e5837a65373e29",
+    ),
+    (
+        event("shop.holiday_mode", id="e-5", enabled=True),
+        "af89264b58a77e094e66825ade8b39d65efa8b966e754ad9747e5c41370673b1",
+    ),
+    (
+        event("product.violation", id="e-6", violation="light"),
+        "a40735df92e946b7491f872d1e18b57a3de8432f766d8caf07b4b540a32ed08e",
+    ),
+    (
+        event("review.posted", id="e-7", order="I", rating=5, buyer="b"),
+        "e33f68ef294bff2286b58ff084b9fbd3d89f07820507631f0974b5fb480dc685",
+    ),
+    (
+        event(
+            "chat.message",
+            id="e-8",
+            conversation="c",
+            message="m",
+            sender="buyer",
+            buyer="b",
+            text="",
+            auto_reply=True,
+        ),
+        "9e4f3acab65f4151d73e769da21bdc336ab819e3e6bfb775e0310969a8371b4e",
+    ),
+]
+
+
+@pytest.mark.parametrize(("raw", "digest"), STORED_DIGESTS)
+def test_digest_of_an_event_never_changes(raw, digest):
+    normalized, errors = validate_event(raw)
+
+    assert errors == []
+    assert normalized.digest == digest
+
+
+TRICKY_TEXTS = [
+    "",
+    "plain",
+    'quote " backslash \\ slash /',
+    "tab\t newline\n return\r form\f back\b nul-ish \x00 \x01 \x1f del \x7f",
+    "é ü ß 日本語 한국어 العربية",
+    "emoji 😀 👍🏽 and \u2028 \u2029 \ufeff",
+    "\\u00e9 literally",
+    "x" * 5000,
+]
+
+
+@pytest.mark.parametrize("text", TRICKY_TEXTS)
+def test_digest_hashes_exactly_what_json_dumps_writes(text):
+    raw = event(
+        "chat.message",
+        id=f"id {text[:90]}",
+        conversation=f"c {text[:90]}" if text.strip() else "c",
+        message="m",
+        sender="seller",
+        buyer="b",
+        text=text,
+    )
+    normalized, errors = validate_event(raw)
+    assert errors == []
+
+    expected = json.dumps(normalized.canonical(), sort_keys=True, ensure_ascii=False)
+    assert normalized.digest == hashlib.sha256(expected.encode()).hexdigest()
+    assert json.loads(normalized.data_json) == normalized.data
+    assert normalized.at_text == normalized.at.isoformat()
+
+
+@pytest.mark.parametrize(
+    "value",
+    [0, -1, 10**30, True, False, None, 1.5, -0.0, 1e300, "é\n", [1, "a", {"b": 2, "a": 1}], {}],
+)
+def test_canonical_json_is_json_dumps_with_sorted_keys(value):
+    obj = {"z": value, "a": "x", "é": value, "M": 1}
+
+    assert canonical_json(obj) == json.dumps(obj, sort_keys=True, ensure_ascii=False)
+
+
+def _variants():
+    """Valid events and many near misses: wrong types, lengths, bounds, extra and missing keys."""
+    odd_values = [None, True, False, 0, 1, -1, 6, 10**30, 1.0, "", " ", "x", "x" * 101, [], {}]
+    for type_name, fields in GOOD.items():
+        base = event(type_name, id=f"e-{type_name}", **fields)
+        yield base
+        for key in [*base, "extra"]:
+            yield {k: v for k, v in base.items() if k != key}
+            for value in odd_values:
+                yield {**base, key: value}
+        for spec in EVENT_TYPES[type_name].fields:
+            for choice in spec.choices:
+                yield {**base, spec.name: choice}
+
+
+def test_fast_path_accepts_exactly_what_the_full_check_accepts():
+    for raw in _variants():
+        fast = _accept(raw)
+        full, errors = _validate_with_reasons(raw)
+        assert fast == full, raw
+        assert validate_event(raw) == (full, errors)

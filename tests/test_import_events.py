@@ -1,10 +1,13 @@
 """`import_events PATH...`: all or nothing, every error with its line, idempotent."""
 
 import io
+import json
 
 import pytest
 from django.core.management import CommandError, call_command
 
+from performance.event_types import validate_event
+from performance.management.commands.import_events import _decode
 from performance.models import Event
 from performance.services.ingest import Unreadable, events_ingest
 from seller_portal.models import Shop
@@ -237,3 +240,85 @@ def test_chat_message_default_is_stored(tmp_path):
     assert stored.data["auto_reply"] is False
     assert stored.subject == "c-1"
     assert stored.data["text"] == "Kak, barangnya ready?"
+
+
+def _stdlib_decode(raw):
+    """What `import_events` decoded with the json module alone, before orjson."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return Unreadable(f"not UTF-8 text (byte {exc.start + 1})")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        return Unreadable(f"not valid JSON: {exc.msg} at column {exc.colno}")
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'{"id": "e-1", "amount": 125000, "ok": true, "no": null}\n',
+        b'{"amount": 18446744073709551615}\n',
+        b'{"amount": 18446744073709551616}\n',  # beyond 64 bits: orjson would give a float
+        b'{"amount": -9223372036854775809}\n',
+        b'{"order": [18446744073709551616]}\n',
+        b'{"amount": 1.0, "b": 1e400, "c": -0.0}\n',
+        b'{"amount": NaN}\n',
+        b'{"a": Infinity}\n',
+        b'{"text": "\\ud800 lone surrogate"}\n',
+        b'{"text": "\\ud83d\\ude00 pair \\u00e9 \xc3\xa9"}\n',
+        b'{"a": 1, "a": 2}\n',
+        b'\xef\xbb\xbf{"a": 1}\n',
+        b'{"a": "\xff"}\n',
+        b'{"a": "\t raw tab"}\n',
+        b'{"a": 1} {"b": 2}\n',
+        b'{"a": 1}\r\n',
+        b"[1, 2]\n",
+        b'"just a string"\n',
+        b"{'a': 1}\n",
+        b'{"a": 1,}\n',
+        b"{\n",
+    ],
+)
+def test_lines_decode_as_the_json_module_decodes_them(raw):
+    expected = _stdlib_decode(raw)
+
+    decoded = _decode(raw)
+
+    assert type(decoded) is type(expected)
+    assert repr(decoded) == repr(expected)
+
+
+def test_awkward_strings_are_stored_exactly_and_reimport_is_a_no_op(tmp_path):
+    awkward = 'tab\there, newline\nthere, back\\slash, "quote", \\N, é, 日本, 😀, \r end'
+    events = [
+        registration(),
+        event("order.shipped", id=f"e-{awkward[:80]}", order=f"INV/{awkward[:80]}"),
+        event(
+            "chat.message",
+            id="m-1",
+            conversation="c\\1",
+            message="m-1",
+            sender="seller",
+            buyer="b-1",
+            text=awkward,
+        ),
+        event("product.violation", id="v-1", violation="light"),
+    ]
+    path = write(tmp_path, jsonl(*events))
+
+    assert run(path)[0] == 0
+    stored = {e.event_id: e for e in Event.objects.all()}
+    shipped = stored[f"e-{awkward[:80]}"]
+    assert shipped.subject == f"INV/{awkward[:80]}"
+    assert stored["m-1"].subject == "c\\1"
+    assert stored["m-1"].data["text"] == awkward
+    assert stored["v-1"].subject is None
+    assert stored["v-1"].data == {"violation": "light"}
+    for raw in events:
+        normalized, _ = validate_event(raw)
+        assert stored[raw["id"]].digest == normalized.digest
+
+    code, out, _ = run(path)
+    assert code == 0
+    assert out.strip() == "stored: 0, already present: 4, shops created: 0, shops updated: 0"

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import orjson
 from django.core.management.base import BaseCommand, CommandError
 
 from performance.services.ingest import Unreadable, events_ingest
@@ -29,8 +30,7 @@ class Progress:
     def advance(self, nbytes: int) -> None:
         self.done += nbytes
         self.lines += 1
-        now = time.monotonic()
-        if self.enabled and now - self.last >= 0.1:
+        if self.enabled and (now := time.monotonic()) - self.last >= 0.1:
             self.last = now
             self.draw()
 
@@ -108,7 +108,20 @@ class Command(BaseCommand):
         )
 
 
+# Types of a value orjson decodes exactly as the json module does. It reads integers beyond 64
+# bits as floats, and so may differ inside arrays and objects; such lines, and any it refuses
+# (NaN, lone surrogates, ...), go through the json module, which decides and words the error.
+_PLAIN_TYPES = frozenset({str, int, bool, type(None)})
+
+
 def _decode(raw: bytes) -> Any:
+    try:
+        decoded = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        pass
+    else:
+        if type(decoded) is dict and {type(v) for v in decoded.values()} <= _PLAIN_TYPES:
+            return decoded
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
