@@ -50,23 +50,27 @@ def _sync_records(
             kind=kind, key=key, shop_id__in=[*holding, *clear]
         )
     }
-    issued = withdrawn = 0
+    new, changed = [], []
     for shop_id, details in holding.items():
         record = existing.get(shop_id)
         if record is None:
-            EnforcementRecord.objects.create(
-                shop_id=shop_id, kind=kind, key=key, issued_on=issued_on, details=details
+            new.append(
+                EnforcementRecord(
+                    shop_id=shop_id, kind=kind, key=key, issued_on=issued_on, details=details
+                )
             )
-            issued += 1
         elif record.withdrawn_at is not None or record.details != details:
             record.withdrawn_at, record.details = None, details
-            record.save(update_fields=["withdrawn_at", "details"])
-    for shop_id in clear:
-        record = existing.get(shop_id)
-        if record is not None and record.withdrawn_at is None:
-            record.withdrawn_at = timezone.now()
-            record.save(update_fields=["withdrawn_at"])
-            withdrawn += 1
+            changed.append(record)
+    EnforcementRecord.objects.bulk_create(new)
+    EnforcementRecord.objects.bulk_update(changed, ["withdrawn_at", "details"])
+    cleared = [
+        existing[shop_id].pk
+        for shop_id in clear
+        if shop_id in existing and existing[shop_id].withdrawn_at is None
+    ]
+    withdrawn = EnforcementRecord.objects.filter(pk__in=cleared).update(withdrawn_at=timezone.now())
+    issued = len(new)
     return issued, withdrawn
 
 

@@ -222,6 +222,7 @@ class Command(BaseCommand):
                 )
         finally:
             jobs.BATCH_SIZE = size
+        _forget_measured_week(refresh_on)  # so the workers compute and store it again
         env = {**os.environ, "DATABASE_URL": _database_url()}
         started = time.perf_counter()
         processes = [
@@ -334,6 +335,17 @@ def _earlier_runs(shop_ids: list[int], first: date, last: date) -> None:
             penalties_run_month(month=month, shop_ids=shop_ids)
         else:
             cs_evaluate_week(week_start=run_on - timedelta(days=7), shop_ids=shop_ids)
+
+
+def _forget_measured_week(refresh_on: date) -> None:
+    """Delete what the measured week's runs stored, as if they had not run yet."""
+    from appeals.models import EnforcementRecord
+    from performance.models import CsWeek, Penalty
+
+    CsWeek.objects.filter(week_start=refresh_on - timedelta(days=7)).delete()
+    ScoreSnapshot.objects.filter(refreshed_on=refresh_on).delete()
+    EnforcementRecord.objects.filter(issued_on=refresh_on).delete()
+    Penalty.objects.filter(issued_on__gte=refresh_on - timedelta(days=1)).delete()
 
 
 def _batches(shop_ids: list[int]) -> list[list[int]]:
