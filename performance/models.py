@@ -186,7 +186,8 @@ class Penalty(models.Model):
         verbose_name = _("penalti")
         verbose_name_plural = _("penalti")
         constraints = [
-            models.UniqueConstraint(fields=["shop", "rule", "key"], name="penalty_natural_key"),
+            # (shop, key) first: "has this event its penalty yet?" is a probe of this index.
+            models.UniqueConstraint(fields=["shop", "key", "rule"], name="penalty_natural_key"),
             models.CheckConstraint(
                 condition=models.Q(points__gt=0), name="penalty_points_positive"
             ),

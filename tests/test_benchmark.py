@@ -54,6 +54,35 @@ def test_benchmark_imports_everything_and_recalculates_every_shop(tmp_path, sett
     assert (recomputed["penalties_issued"], recomputed["penalties_withdrawn"]) == (0, 0)
 
 
+def test_benchmark_measures_again_on_the_data_of_an_earlier_run(tmp_path, settings):
+    settings.JOBS_IN_PROCESS = True
+    call_command(
+        "benchmark",
+        *("--shops", "2", "--weeks", "2", "--in-process", "--workdir", str(tmp_path)),
+        stdout=StringIO(),
+    )
+    first = list(
+        ScoreSnapshot.objects.order_by("shop_id").values_list("shop_id", "score", "deducted")
+    )
+    out = StringIO()
+
+    call_command("benchmark", "--measure-existing", "--markdown", stdout=out)
+
+    events = len(list(demo_events(date(2026, 11, 23), shops=2, weeks=2)))
+    assert f"**existing data: 2 shops, {events:,} events ({connection.vendor})**" in out.getvalue()
+    assert "| check | 2 snapshots for 2 shops |  |" in out.getvalue()
+    assert "import_events" not in out.getvalue()
+    # The week was forgotten and computed again: the same scores, stored once.
+    again = ScoreSnapshot.objects.order_by("shop_id").values_list("shop_id", "score", "deducted")
+    assert list(again) == first
+    assert ScoreSnapshot.objects.count() == 2
+
+
+def test_measuring_again_needs_data():
+    with pytest.raises(CommandError, match="needs a database an earlier run filled"):
+        call_command("benchmark", "--measure-existing", stdout=StringIO())
+
+
 def test_benchmark_scales_activity_per_shop(tmp_path, settings):
     settings.JOBS_IN_PROCESS = True
     out = StringIO()

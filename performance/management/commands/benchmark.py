@@ -81,17 +81,43 @@ class Command(BaseCommand):
             help="Import in this process (no peak-memory figure; for the smoke test)",
         )
         parser.add_argument(
+            "--measure-existing",
+            action="store_true",
+            help="Skip generating and loading: measure the weekly recalculation again on a "
+            "database an earlier run filled (its measured week is forgotten first)",
+        )
+        parser.add_argument(
             "--allow-existing-data",
             action="store_true",
             help="Run even though the database already holds events",
         )
 
     def handle(self, *args, **options) -> None:
-        if Event.objects.exists() and not options["allow_existing_data"]:
-            raise CommandError(
-                "the database already holds events; run the benchmark on a scratch database "
-                "(or pass --allow-existing-data)"
-            )
+        today = options["today"]
+        refresh_on = last_monday(today)
+        rows: list[tuple[str, str, str]] = []
+        if options["measure_existing"]:
+            count = Event.objects.count()
+            if not count:
+                raise CommandError("--measure-existing needs a database an earlier run filled")
+            _forget_measured_week(refresh_on)
+            title = f"existing data: {Shop.objects.count():,} shops, {count:,} events"
+        else:
+            if Event.objects.exists() and not options["allow_existing_data"]:
+                raise CommandError(
+                    "the database already holds events; run the benchmark on a scratch "
+                    "database (or pass --allow-existing-data)"
+                )
+            count = self._load(options, refresh_on, rows)
+            shops, weeks, activity = options["shops"], options["weeks"], options["activity"]
+            scale = "" if activity == 1 else f" at activity {activity:g}"
+            title = f"{shops:,} shops × {weeks} weeks{scale} = {count:,} events"
+        _analyze()
+        self._measure(options, refresh_on, rows)
+        self._report(rows, options["markdown"], f"{title} ({connection.vendor})")
+
+    def _load(self, options, refresh_on: date, rows: list) -> int:
+        """Generate, import, the COPY floor and the untimed earlier runs; the event count."""
         shops, weeks, today = options["shops"], options["weeks"], options["today"]
         activity = options["activity"]
         if activity <= 0:
@@ -99,7 +125,6 @@ class Command(BaseCommand):
         workdir = Path(options["workdir"] or tempfile.mkdtemp(prefix="portal-bench-"))
         workdir.mkdir(parents=True, exist_ok=True)
         path = workdir / f"events-{shops}x{weeks}.jsonl"
-        rows: list[tuple[str, str, str]] = []
 
         started = time.perf_counter()
         count = 0
@@ -132,15 +157,7 @@ class Command(BaseCommand):
                 )
             )
 
-        if connection.vendor == "postgresql":
-            # Fresh statistics and visibility map, as autovacuum gives a live database (it is
-            # off on some machines; without statistics the planner scans every shop's rows).
-            # (VACUUM cannot run in a transaction, as in the smoke test: ANALYZE alone there.)
-            vacuum = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
-            with connection.cursor() as cursor:
-                cursor.execute(f"{vacuum} {Event._meta.db_table}")
-        refresh_on = last_monday(today)
-        week_start = refresh_on - timedelta(days=7)
+        _analyze()
         shop_batches = _batches(list(Shop.objects.order_by("id").values_list("id", flat=True)))
         # The steady state of production: the runs before the measured week already done,
         # untimed (per-event penalties, weekly and monthly rules, CS weeks; the scores of
@@ -151,6 +168,15 @@ class Command(BaseCommand):
             _earlier_runs(batch, first, refresh_on - timedelta(days=2))
         setup = _seconds(time.perf_counter() - started)
         rows.append(("setup: every run before the measured week", "untimed", setup))
+        if not options["workdir"]:
+            path.unlink()
+        return count
+
+    def _measure(self, options, refresh_on: date, rows: list) -> None:
+        """The measured week for all shops against the scan floor, and the fan-out runs."""
+        week_start = refresh_on - timedelta(days=7)
+        shop_ids = list(Shop.objects.order_by("id").values_list("id", flat=True))
+        shop_batches = _batches(shop_ids)
         # The measured week, as the scheduled jobs run it, batch by batch: Sunday's weekly
         # rules, then Monday's per-event penalties, holiday events, CS week and score.
         started = time.perf_counter()
@@ -190,11 +216,7 @@ class Command(BaseCommand):
                     )
                 )
         snapshots = ScoreSnapshot.objects.filter(refreshed_on=refresh_on, is_current=True).count()
-        rows.append(("check", f"{snapshots:,} snapshots for {shops:,} shops", ""))
-
-        self._report(rows, options["markdown"], shops, weeks, activity, count)
-        if not options["workdir"]:
-            path.unlink()
+        rows.append(("check", f"{snapshots:,} snapshots for {len(shop_ids):,} shops", ""))
 
     def _fan_out(self, refresh_on: date, workers: int, batches: int) -> float:
         """The Monday run (penalties, CS week, score) as RQ batches served by N burst workers."""
@@ -311,9 +333,7 @@ class Command(BaseCommand):
             cursor.fetchall()
             return time.perf_counter() - started
 
-    def _report(self, rows, markdown, shops, weeks, activity, count) -> None:
-        scale = "" if activity == 1 else f" at activity {activity:g}"
-        title = f"{shops:,} shops × {weeks} weeks{scale} = {count:,} events ({connection.vendor})"
+    def _report(self, rows, markdown: bool, title: str) -> None:
         if markdown:
             self.stdout.write(f"**{title}**\n\n| step | result | time |\n|---|---|---|")
             for step, result, seconds in rows:
@@ -335,6 +355,15 @@ def _earlier_runs(shop_ids: list[int], first: date, last: date) -> None:
             penalties_run_month(month=month, shop_ids=shop_ids)
         else:
             cs_evaluate_week(week_start=run_on - timedelta(days=7), shop_ids=shop_ids)
+
+
+def _analyze() -> None:
+    """Fresh statistics and visibility map, as autovacuum keeps them on a live database (it
+    is off on some machines; with stale statistics the planner reads every shop's history).
+    VACUUM cannot run in a transaction (the smoke test's): ANALYZE alone there."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
 
 
 def _forget_measured_week(refresh_on: date) -> None:
