@@ -141,6 +141,7 @@ def main() -> None:
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "benchmark-only-secret"),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_HTTPS": "false",  # plain HTTP on loopback, no TLS proxy in front
     }
     # Production static storage needs its manifest.
     subprocess.run(

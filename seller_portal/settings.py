@@ -146,6 +146,19 @@ EVIDENCE_MAX_FILES = 5
 EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
 
 # --- Security -------------------------------------------------------------------------------
+# Production serves HTTPS only, behind a proxy that terminates TLS and sets X-Forwarded-Proto
+# (docs/DEPLOY.md). DJANGO_HTTPS defaults to on whenever DEBUG is off; the test suite and the
+# loopback page benchmark, which speak plain HTTP, switch it off.
+HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)
+if HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", 365 * 24 * 3600))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
+# A session lasts a working day (12 hours by default), then the login page asks again.
+SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_HOURS", 12)) * 3600
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
@@ -166,14 +179,23 @@ SECURE_CSP = {
 }
 
 # --- E-mail ---------------------------------------------------------------------------------
-# Console in development; set DJANGO_EMAIL_BACKEND (e.g. ...smtp.EmailBackend) in production.
-MAILERS = {
-    "default": {
-        "BACKEND": os.environ.get(
-            "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
-        )
+# The console in development; SMTP when DEBUG is off (DJANGO_EMAIL_HOST, _PORT, _USER,
+# _PASSWORD, _USE_TLS), or any backend named by DJANGO_EMAIL_BACKEND.
+EMAIL_BACKEND_DEFAULT = (
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
+MAILERS = {"default": {"BACKEND": os.environ.get("DJANGO_EMAIL_BACKEND", EMAIL_BACKEND_DEFAULT)}}
+if MAILERS["default"]["BACKEND"].endswith(".smtp.EmailBackend"):
+    MAILERS["default"]["OPTIONS"] = {
+        "host": os.environ.get("DJANGO_EMAIL_HOST", "localhost"),
+        "port": int(os.environ.get("DJANGO_EMAIL_PORT", 587)),
+        "username": os.environ.get("DJANGO_EMAIL_USER", ""),
+        "password": os.environ.get("DJANGO_EMAIL_PASSWORD", ""),
+        "use_tls": env_bool("DJANGO_EMAIL_USE_TLS", True),
+        "timeout": 10,
     }
-}
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "portal@localhost")
 
 # --- Event ingestion ------------------------------------------------------------------------

@@ -6,6 +6,9 @@ DATABASE_URL and REDIS_URL still come from the environment, so CI tests PostgreS
 import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-not-secret")
+# The test client and the live server speak plain HTTP; production settings are checked by
+# tests/test_configuration.py in a child process with the production environment.
+os.environ.setdefault("DJANGO_HTTPS", "false")
 
 from seller_portal.settings import *  # noqa: E402,F403
 

@@ -1,5 +1,6 @@
 """Configuration from the environment, the health check, and jobs with and without Redis."""
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -83,6 +84,86 @@ def test_production_without_a_secret_key_refuses_to_start():
     )
     assert result.returncode == 1
     assert "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off" in result.stderr
+
+
+PRODUCTION = {
+    "PATH": "/usr/bin:/bin",
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": "k7#Qm2!vX9$pL4@wR8^tY6&zN3*bH5(cJ1)dF0_gS7+hA2=eU9-iO4",
+    "DJANGO_ALLOWED_HOSTS": "portal.example.com",
+    "DATABASE_URL": "postgres://portal@db.internal/portal",
+    "DJANGO_SETTINGS_MODULE": "seller_portal.settings",
+}
+
+
+def test_production_settings_pass_the_deployment_checks():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=PRODUCTION,
+        capture_output=True,
+        text=True,
+    )
+
+    assert (result.returncode, result.stdout.strip()) == (
+        0,
+        "System check identified no issues (0 silenced).",
+    ), result.stderr
+
+
+def test_production_is_https_only_behind_the_proxy_with_smtp_mail():
+    script = (
+        "import json; from django.conf import settings as s; print(json.dumps(["
+        "s.SECURE_SSL_REDIRECT, s.SECURE_PROXY_SSL_HEADER, s.SESSION_COOKIE_SECURE, "
+        "s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, "
+        "s.SESSION_COOKIE_AGE, s.MAILERS]))"
+    )
+    env = PRODUCTION | {"DJANGO_EMAIL_HOST": "smtp.example.com", "DJANGO_EMAIL_USER": "portal"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-v0", "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+
+    assert json.loads(result.stdout) == [
+        True,
+        ["HTTP_X_FORWARDED_PROTO", "https"],
+        True,
+        True,
+        31536000,
+        True,
+        12 * 3600,
+        {
+            "default": {
+                "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                "OPTIONS": {
+                    "host": "smtp.example.com",
+                    "port": 587,
+                    "username": "portal",
+                    "password": "",
+                    "use_tls": True,
+                    "timeout": 10,
+                },
+            }
+        },
+    ], result.stderr
+
+
+def test_behind_the_proxy_http_is_redirected_and_https_gets_hsts(db, client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.SECURE_HSTS_SECONDS = 31536000
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    settings.SECURE_HSTS_PRELOAD = True
+
+    plain = client.get("/ping")
+    secure = client.get("/ping", headers={"X-Forwarded-Proto": "https"})
+
+    assert (plain.status_code, plain["Location"]) == (301, "https://testserver/ping")
+    assert secure.status_code == 200
+    assert secure["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
 
 
 def test_business_time_zone_and_language(settings):
