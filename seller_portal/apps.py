@@ -8,6 +8,7 @@ class SellerPortalConfig(AppConfig):
     verbose_name = _("Portal penjual")
 
     def ready(self):
+        from seller_portal import lockout  # noqa: F401 - connects the sign-in signals
         from seller_portal.roles import sync_staff_groups_after_migrate
 
         # post_migrate is sent once per app, and each app's permissions are created on its own

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 SHOP_CODE_PATTERN = r"^[a-z0-9-]{3,50}$"
@@ -64,3 +65,17 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.shop.code} ({self.get_role_display()})"
+
+
+class LoginFailure(models.Model):
+    """One failed sign-in: enough of them lock the name out for a while (`lockout.py`)."""
+
+    username = models.CharField(max_length=150)  # as typed, case-folded
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["username", "at"], name="loginfailure_username_at")]
+
+    def __str__(self) -> str:
+        return f"{self.username} from {self.ip} at {self.at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,133 @@
+"""Sign-in lockout: five failures for a name from one address in 15 minutes lock the pair,
+twenty from anywhere lock the name; the portal's and the admin's sign-in alike."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from seller_portal.models import LoginFailure
+
+pytestmark = pytest.mark.django_db
+
+RIGHT = "pw-12345-test"
+LOCKED = "Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam 15 menit."
+
+
+@pytest.fixture
+def owner(make_user):
+    return make_user("pemilik")
+
+
+def sign_in(client, password, *, username="pemilik", address="10.0.0.1", path="/login/"):
+    return client.post(path, {"username": username, "password": password}, REMOTE_ADDR=address)
+
+
+def fail(client, times, **kwargs):
+    for _ in range(times):
+        assert sign_in(client, "salah", **kwargs).status_code == 200
+
+
+def test_five_failures_lock_out_even_the_right_password(client, owner):
+    fail(client, 5)
+
+    response = sign_in(client, RIGHT)
+
+    assert response.status_code == 200
+    assert LOCKED in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_four_failures_still_let_the_right_password_in_and_clear_them(client, owner):
+    fail(client, 4)
+
+    assert sign_in(client, RIGHT).status_code == 302
+    assert LoginFailure.objects.count() == 0
+
+
+def test_the_lock_ends_when_the_window_has_passed(client, owner):
+    fail(client, 5)
+    LoginFailure.objects.update(at=timezone.now() - timedelta(minutes=15, seconds=1))
+
+    assert sign_in(client, RIGHT).status_code == 302
+
+
+def test_the_message_counts_the_minutes_left(client, owner):
+    fail(client, 5)
+    LoginFailure.objects.update(at=timezone.now() - timedelta(minutes=10, seconds=30))
+
+    response = sign_in(client, RIGHT)
+
+    assert "Coba lagi dalam 5 menit." in response.content.decode()
+
+
+def test_another_address_is_not_locked_by_the_first(client, owner):
+    fail(client, 5, address="10.0.0.1")
+
+    assert sign_in(client, RIGHT, address="10.0.0.2").status_code == 302
+
+
+def test_twenty_failures_from_anywhere_lock_the_name(client, owner):
+    for n in range(20):
+        fail(client, 1, address=f"10.0.1.{n}")
+
+    response = sign_in(client, RIGHT, address="10.0.2.1")
+
+    assert LOCKED in response.content.decode()
+
+
+def test_the_name_is_counted_whatever_its_case(client, owner):
+    fail(client, 3, username="Pemilik")
+    fail(client, 2, username="PEMILIK")
+
+    assert LOCKED in sign_in(client, RIGHT).content.decode()
+
+
+def test_the_admin_sign_in_is_locked_too(client, make_user):
+    make_user("staf", is_staff=True, is_superuser=True)
+    fail(client, 5, username="staf", path="/admin/login/")
+
+    response = sign_in(client, RIGHT, username="staf", path="/admin/login/")
+
+    assert response.status_code == 200  # the form again, not the admin index
+    assert "_auth_user_id" not in client.session
+
+
+def test_behind_the_proxy_the_address_is_the_one_it_appended(client, owner, settings):
+    settings.HTTPS = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    headers = {"X-Forwarded-Proto": "https"}
+    for n in range(5):
+        # A client cannot dodge the lock by forging the start of X-Forwarded-For.
+        client.post(
+            "/login/",
+            {"username": "pemilik", "password": "salah"},
+            headers=headers | {"X-Forwarded-For": f"1.2.3.{n}, 203.0.113.9"},
+            REMOTE_ADDR="10.0.0.100",
+        )
+
+    assert list(LoginFailure.objects.values_list("ip", flat=True).distinct()) == ["203.0.113.9"]
+    response = client.post(
+        "/login/",
+        {"username": "pemilik", "password": RIGHT},
+        headers=headers | {"X-Forwarded-For": "203.0.113.9"},
+        REMOTE_ADDR="10.0.0.100",
+    )
+    assert LOCKED in response.content.decode()
+
+
+def test_failures_older_than_a_day_are_deleted(client, owner):
+    LoginFailure.objects.create(username="lama", at=timezone.now() - timedelta(days=2))
+
+    fail(client, 1)
+
+    assert list(LoginFailure.objects.values_list("username", flat=True)) == ["pemilik"]
+
+
+def test_the_lock_is_explained_in_english_on_request(client, owner):
+    fail(client, 5)
+    client.cookies["django_language"] = "en"
+
+    response = sign_in(client, RIGHT)
+
+    assert "Too many failed sign-in attempts. Try again in 15 minutes." in response.content.decode()
