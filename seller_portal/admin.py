@@ -1,4 +1,8 @@
+from functools import wraps
+
+from django.conf import settings
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 
 from seller_portal.models import Membership, Shop
 
@@ -29,3 +33,52 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__email", "shop__code", "shop__name"]
     autocomplete_fields = ["user", "shop"]
     list_select_related = ["user", "shop"]
+
+
+def _superusers_only(view):
+    """Staff who are not superusers are refused; everyone else meets the view's own checks
+    (anonymous users are sent to the admin login, API calls answer 401)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        user = request.user
+        if user.is_authenticated and user.is_staff and not user.is_superuser:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+if settings.REDIS_URL:
+    from django_rq.admin import QueueAdmin
+    from django_rq.models import Dashboard
+
+    class SuperuserQueueAdmin(QueueAdmin):
+        """RQ's dashboard — queues, jobs with their arguments, emptying, requeueing — for
+        superusers only: django_rq itself admits any staff member, support and reviewers
+        included. It has no objects: an object URL is a missing object."""
+
+        def has_module_permission(self, request):
+            return request.user.is_active and request.user.is_superuser
+
+        def has_view_permission(self, request, obj=None):
+            return self.has_module_permission(request)
+
+        def has_change_permission(self, request, obj=None):
+            return self.has_module_permission(request)
+
+        def has_delete_permission(self, request, obj=None):
+            return self.has_module_permission(request)  # nothing to delete: see get_object
+
+        def get_object(self, request, object_id, from_field=None):
+            return None
+
+        def get_urls(self):
+            urls = super().get_urls()
+            for pattern in urls:
+                pattern.callback = _superusers_only(pattern.callback)
+            return urls
+
+    if admin.site.is_registered(Dashboard):
+        admin.site.unregister(Dashboard)
+    admin.site.register(Dashboard, SuperuserQueueAdmin)

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -38,6 +37,3 @@ urlpatterns = [
     path("ping", views.ping, name="ping"),
     path("admin/", admin.site.urls),
 ]
-
-if settings.REDIS_URL:
-    urlpatterns.append(path("admin/rq/", include("django_rq.urls")))
