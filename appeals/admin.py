@@ -53,6 +53,17 @@ class EnforcementRecordAdmin(admin.ModelAdmin):
     list_select_related = ["shop"]
     readonly_fields = ["shop", "kind", "key", "issued_on", "details", "withdrawn_at", "created_at"]
 
+    # Records come from the jobs and are voided only by an accepted appeal (with its timeline):
+    # staff read them here, superusers included, and change them through those paths.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 # --- Decisions ----------------------------------------------------------------------------------
 

@@ -256,7 +256,7 @@ ADMIN_MODELS = {
     "performance/holidayperiod": AdminModel("holiday_period", "", "", "V"),
     "performance/holidaymodechange": AdminModel("holiday_change", "", "", "V"),
     "performance/guidelineflag": AdminModel("guideline_flag", "", "VC", "VC"),
-    "appeals/enforcementrecord": AdminModel("record", "", "V", "VACD"),
+    "appeals/enforcementrecord": AdminModel("record", "", "V", "V"),  # from services only
     "appeals/abuseticket": AdminModel("ticket", "V", "VC", "VC"),
     "appeals/appeal": AdminModel("appeal", "V", "VC", "VC"),
     "auth/group": AdminModel("group", "", "", "VACD"),
