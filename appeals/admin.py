@@ -37,6 +37,7 @@ from appeals.services import (
     ticket_start_review,
     ticket_verify,
 )
+from performance.admin import ReadOnlyAdmin
 from performance.forms import STATUS_CHOICES
 from performance.models import CsWeek, Event
 from performance.rules.calendar import wib_midnight
@@ -45,24 +46,16 @@ from seller_portal import clock
 
 
 @admin.register(EnforcementRecord)
-class EnforcementRecordAdmin(admin.ModelAdmin):
+class EnforcementRecordAdmin(ReadOnlyAdmin):
+    """Records come from the jobs and are voided only by an accepted appeal (with its
+    timeline): staff read them here, superusers included."""
+
     list_display = ["shop", "kind", "issued_on", "key", "withdrawn_at", "voided_at"]
     list_filter = ["kind", ("withdrawn_at", admin.EmptyFieldListFilter)]
     search_fields = ["shop__code", "key"]
     date_hierarchy = "issued_on"
     list_select_related = ["shop"]
     readonly_fields = ["shop", "kind", "key", "issued_on", "details", "withdrawn_at", "created_at"]
-
-    # Records come from the jobs and are voided only by an accepted appeal (with its timeline):
-    # staff read them here, superusers included, and change them through those paths.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # --- Decisions ----------------------------------------------------------------------------------

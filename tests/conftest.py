@@ -1,11 +1,9 @@
 import os
-from datetime import datetime
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group, User
 
-from seller_portal.models import Membership, Shop
+from tests.helpers import create_shop, create_user
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by test
 # set-up there are still synchronous and safe.
@@ -64,25 +62,19 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture
 def make_shop(db):
-    def make(code: str = "toko-a", name: str = "Toko A", tier: str = "power_merchant") -> Shop:
-        return Shop.objects.create(
-            code=code,
-            name=name,
-            tier=tier,
-            registered_at=datetime.fromisoformat("2025-01-01T00:00+07:00"),
-        )
-
-    return make
+    return create_shop
 
 
 @pytest.fixture
 def make_user(db):
-    def make(username: str, *, shop: Shop | None = None, role: str = "owner", groups=(), **extra):
-        user = User.objects.create_user(username=username, password="pw-12345-test", **extra)
-        if shop is not None:
-            Membership.objects.create(user=user, shop=shop, role=role)
-        for name in groups:
-            user.groups.add(Group.objects.get(name=name))
-        return user
+    return create_user
 
-    return make
+
+@pytest.fixture
+def support(make_user):
+    return make_user("cs-staf", groups=("support",), is_staff=True)
+
+
+@pytest.fixture
+def reviewer(make_user):
+    return make_user("peninjau", groups=("reviewer",), is_staff=True)

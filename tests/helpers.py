@@ -1,6 +1,34 @@
-"""Small builders for events in tests."""
+"""Small builders for tests: events, shops and users."""
 
 import json
+from datetime import datetime
+
+from django.contrib.auth.models import Group, User
+
+from seller_portal.models import Membership, Shop
+
+PASSWORD = "pw-12345-test"
+
+
+def create_shop(code: str = "toko-a", name: str = "Toko A", tier: str = "power_merchant") -> Shop:
+    return Shop.objects.create(
+        code=code,
+        name=name,
+        tier=tier,
+        registered_at=datetime.fromisoformat("2025-01-01T00:00+07:00"),
+    )
+
+
+def create_user(
+    username: str, *, shop: Shop | None = None, role: str = "owner", groups=(), **extra
+) -> User:
+    """A user with password PASSWORD, a member of `shop` in `role`, in staff `groups`."""
+    user = User.objects.create_user(username=username, password=PASSWORD, **extra)
+    if shop is not None:
+        Membership.objects.create(user=user, shop=shop, role=role)
+    for name in groups:
+        user.groups.add(Group.objects.get(name=name))
+    return user
 
 
 def event(

@@ -48,7 +48,7 @@ from performance.services.api_clients import api_client_create
 from performance.services.ingest import events_ingest
 from seller_portal import clock
 from seller_portal.models import Membership, Shop
-from tests.helpers import event
+from tests.helpers import create_shop, create_user, event
 
 ROLES = ("anonymous", "other_agent", "agent", "owner", "support", "reviewer", "superuser")
 REDIS = bool(settings.REDIS_URL)
@@ -475,29 +475,15 @@ def build_world() -> World:
     record each appealed, results of every kind; toko-b with its agent and its own cases."""
     today = clock.today()
     now = clock.now()
-    registered = "2025-01-01T00:00+07:00"
-    shop_a = Shop.objects.create(
-        code="toko-a", name="Toko A", tier="power_merchant", registered_at=registered
-    )
-    shop_b = Shop.objects.create(
-        code="toko-b", name="Toko B", tier="regular", registered_at=registered
-    )
-
-    def user(name, *, shop=None, role="owner", groups=(), **extra):
-        made = User.objects.create_user(username=name, password="pw-12345-test", **extra)
-        if shop is not None:
-            Membership.objects.create(user=made, shop=shop, role=role)
-        for group in groups:
-            made.groups.add(Group.objects.get(name=group))
-        return made
-
+    shop_a = create_shop("toko-a", "Toko A", "power_merchant")
+    shop_b = create_shop("toko-b", "Toko B", "regular")
     users = {
-        "other_agent": user("agen-b", shop=shop_b, role="agent"),
-        "agent": user("agen-a", shop=shop_a, role="agent"),
-        "owner": user("pemilik-a", shop=shop_a, role="owner"),
-        "support": user("cs-staf", groups=["support"], is_staff=True),
-        "reviewer": user("peninjau", groups=["reviewer"], is_staff=True),
-        "superuser": user("root", is_staff=True, is_superuser=True),
+        "other_agent": create_user("agen-b", shop=shop_b, role="agent"),
+        "agent": create_user("agen-a", shop=shop_a, role="agent"),
+        "owner": create_user("pemilik-a", shop=shop_a, role="owner"),
+        "support": create_user("cs-staf", groups=["support"], is_staff=True),
+        "reviewer": create_user("peninjau", groups=["reviewer"], is_staff=True),
+        "superuser": create_user("root", is_staff=True, is_superuser=True),
     }
     owner = users["owner"]
 

@@ -48,11 +48,6 @@ def owner(make_user, shop):
 
 
 @pytest.fixture
-def reviewer(make_user):
-    return make_user("peninjau", groups=("reviewer",), is_staff=True)
-
-
-@pytest.fixture
 def penalty(shop):
     return Penalty.objects.create(
         shop=shop,

@@ -1,13 +1,12 @@
 """`import_events PATH...`: all or nothing, every error with its line, idempotent."""
 
 import io
-import json
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from performance.event_types import validate_event
-from performance.management.commands.import_events import _decode
+from performance.management.commands.import_events import _decode, _decode_with_json
 from performance.models import Event
 from performance.services.ingest import Unreadable, events_ingest
 from seller_portal.models import Shop
@@ -242,18 +241,6 @@ def test_chat_message_default_is_stored(tmp_path):
     assert stored.data["text"] == "Kak, barangnya ready?"
 
 
-def _stdlib_decode(raw):
-    """What `import_events` decoded with the json module alone, before orjson."""
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return Unreadable(f"not UTF-8 text (byte {exc.start + 1})")
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        return Unreadable(f"not valid JSON: {exc.msg} at column {exc.colno}")
-
-
 @pytest.mark.parametrize(
     "raw",
     [
@@ -281,7 +268,7 @@ def _stdlib_decode(raw):
     ],
 )
 def test_lines_decode_as_the_json_module_decodes_them(raw):
-    expected = _stdlib_decode(raw)
+    expected = _decode_with_json(raw)
 
     decoded = _decode(raw)
 

@@ -38,11 +38,6 @@ def owner(make_user, shop):
 
 
 @pytest.fixture
-def reviewer(make_user):
-    return make_user("peninjau", groups=["reviewer"], is_staff=True)
-
-
-@pytest.fixture
 def reviewer_client(client, reviewer):
     client.force_login(reviewer)
     return client

@@ -97,16 +97,6 @@ def agent(make_user, shop):
 
 
 @pytest.fixture
-def support(make_user):
-    return make_user("cs-staf", groups=("support",), is_staff=True)
-
-
-@pytest.fixture
-def reviewer(make_user):
-    return make_user("peninjau", groups=("reviewer",), is_staff=True)
-
-
-@pytest.fixture
 def penalty(shop):
     return Penalty.objects.create(
         shop=shop,

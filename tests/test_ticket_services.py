@@ -105,11 +105,6 @@ def owner(make_user, shop):
     return make_user("pemilik", shop=shop, role="owner", email="pemilik@toko-a.test")
 
 
-@pytest.fixture
-def reviewer(make_user):
-    return make_user("peninjau", groups=("reviewer",), is_staff=True)
-
-
 def file_ticket(shop, user, **overrides):
     kwargs = {
         "shop": shop,

@@ -203,21 +203,11 @@ def cs_evaluate_week(*, week_start: date, shop_ids: Iterable[int] | None = None)
         )
         (failed if result.status == CsWeek.Status.FAIL else passed).append((shop_id, result))
         fresh.append(week)
-    created, superseded, _unchanged = results_supersede(
-        CsWeek, current=current, fresh=fresh, fields=CS_FIELDS
-    )
     # The day breakdown is not part of the result: an unchanged week written before it
     # existed gets it in place rather than a new row in its history.
-    missing_days = [
-        week
-        for week in fresh
-        if (earlier := current.get(week.shop_id)) is not None
-        and earlier.days != week.days
-        and all(getattr(earlier, f) == getattr(week, f) for f in CS_FIELDS)
-    ]
-    for week in missing_days:
-        current[week.shop_id].days = week.days
-    CsWeek.objects.bulk_update([current[w.shop_id] for w in missing_days], ["days"])
+    created, superseded, _unchanged = results_supersede(
+        CsWeek, current=current, fresh=fresh, fields=CS_FIELDS, refreshed=("days",)
+    )
     enforcement = enforcement_sync_cs_week(
         week_start=week_start, issued_on=evaluated_on, failed=failed, passed=passed
     )

@@ -39,15 +39,9 @@ from django.db import connection
 
 from performance import jobs
 from performance.models import Event, JobRun, ScoreSnapshot
-from performance.rules.calendar import last_monday, run_dates, wib_midnight
-from performance.services.cs_evaluation import cs_evaluate_week
-from performance.services.holiday_mode import holiday_mode_apply_events
-from performance.services.penalties import (
-    penalties_issue_for_events,
-    penalties_run_month,
-    penalties_run_week,
-)
-from performance.services.recalculation import earliest_event_date
+from performance.rules.calendar import last_monday, wib_midnight
+from performance.services.penalties import penalties_run_week
+from performance.services.recalculation import results_recalculate
 from seller_portal.cli import date_argument
 from seller_portal.demo import demo_events
 from seller_portal.models import Shop
@@ -163,9 +157,10 @@ class Command(BaseCommand):
         # untimed (per-event penalties, weekly and monthly rules, CS weeks; the scores of
         # earlier Mondays are left out, as the measured refresh does not read them).
         started = time.perf_counter()
-        first = earliest_event_date()
         for batch in shop_batches:
-            _earlier_runs(batch, first, refresh_on - timedelta(days=2))
+            results_recalculate(
+                as_of=refresh_on - timedelta(days=2), shop_ids=batch, refresh_scores=False
+            )
         setup = _seconds(time.perf_counter() - started)
         rows.append(("setup: every run before the measured week", "untimed", setup))
         if not options["workdir"]:
@@ -342,19 +337,6 @@ class Command(BaseCommand):
         self.stdout.write(title)
         for step, result, seconds in rows:
             self.stdout.write(f"  {step:<40} {result:<40} {seconds}")
-
-
-def _earlier_runs(shop_ids: list[int], first: date, last: date) -> None:
-    penalties_issue_for_events(until=last, shop_ids=shop_ids)
-    holiday_mode_apply_events(shop_ids=shop_ids)
-    for run_on, kind in run_dates(first, last):
-        if kind == "weekly_rules":
-            penalties_run_week(week_start=run_on - timedelta(days=7), shop_ids=shop_ids)
-        elif kind == "monthly_rules":
-            month = (run_on - timedelta(days=1)).replace(day=1)
-            penalties_run_month(month=month, shop_ids=shop_ids)
-        else:
-            cs_evaluate_week(week_start=run_on - timedelta(days=7), shop_ids=shop_ids)
 
 
 def _analyze() -> None:

@@ -122,6 +122,11 @@ def _decode(raw: bytes) -> Any:
     else:
         if type(decoded) is dict and {type(v) for v in decoded.values()} <= _PLAIN_TYPES:
             return decoded
+    return _decode_with_json(raw)
+
+
+def _decode_with_json(raw: bytes) -> Any:
+    """The json module's reading of a line, or why it is unreadable: what `_decode` matches."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
