@@ -20,7 +20,7 @@ from appeals.services import (
 from performance.models import Penalty, RuleSet
 from performance.services.ingest import events_ingest
 from seller_portal.models import Shop
-from tests.helpers import event
+from tests.helpers import create_shop, event
 
 pytestmark = pytest.mark.django_db
 
@@ -542,6 +542,10 @@ TICKETS_BUDGET = 6  # + tickets
 TICKET_BUDGET = 8  # + ticket, its timeline with actors, its evidence
 APPEALS_BUDGET = 8  # + appeals with targets, open records, the records' appeals
 APPEAL_BUDGET = 8  # + appeal with its target, its timeline with actors, its evidence
+NOTICES_BUDGET = 4  # session, user, the unread count, the notices
+SUPPORT_PICKER_BUDGET = 6  # session, user, permissions, groups, unread count, shops
+TICKET_FORM_BUDGET = 7  # session, user, membership, conversations, messages, unread, holiday
+APPEAL_FORM_BUDGET = 7  # session, user, membership, penalty, its appeals, unread, holiday
 
 
 def add_tickets(shop, users, count):
@@ -661,3 +665,68 @@ def test_the_appeal_page_has_a_fixed_query_budget(
         html = client.get(url).content.decode()
     assert html.count("<blockquote>langkah ") == 12
     assert html.count('href="/bukti/') == 12
+
+
+def add_notices(shop, user, count):
+    Notice.objects.bulk_create(
+        Notice(user=user, shop=shop, text=f"Keputusan {n}", url="/toko/toko-a/banding/")
+        for n in range(count)
+    )
+
+
+def test_the_notices_page_has_a_fixed_query_budget(client, shop, owner, django_assert_num_queries):
+    add_notices(shop, owner, 2)
+    client.force_login(owner)
+    with django_assert_num_queries(NOTICES_BUDGET):
+        assert client.get("/pemberitahuan/").status_code == 200
+
+    add_notices(shop, owner, 10)
+
+    with django_assert_num_queries(NOTICES_BUDGET):
+        html = client.get("/pemberitahuan/").content.decode()
+    assert html.count("Keputusan ") == 12
+
+
+def test_the_support_shop_picker_has_a_fixed_query_budget(
+    client, shop, support, django_assert_num_queries
+):
+    client.force_login(support)
+    with django_assert_num_queries(SUPPORT_PICKER_BUDGET):
+        assert client.get("/dukungan/tiket/").status_code == 200
+
+    for n in range(10):
+        create_shop(f"toko-{n}", f"Toko {n}")
+
+    with django_assert_num_queries(SUPPORT_PICKER_BUDGET):
+        html = client.get("/dukungan/tiket/").content.decode()
+    assert html.count('value="toko-') == 12
+
+
+def test_the_ticket_form_has_a_fixed_query_budget(client, shop, owner, django_assert_num_queries):
+    client.force_login(owner)
+    url = "/toko/toko-a/tiket/baru/?percakapan=c2"
+    with django_assert_num_queries(TICKET_FORM_BUDGET):
+        assert client.get(url).status_code == 200
+
+    more = [
+        chat(f"x{n}", f"cx{n}", "buyer", "2025-04-23T12:00:00+07:00", buyer=f"bx{n}")
+        for n in range(10)
+    ]
+    assert events_ingest(items=enumerate(more)).ok
+
+    with django_assert_num_queries(TICKET_FORM_BUDGET):
+        assert client.get(url).status_code == 200
+
+
+def test_the_appeal_form_has_a_fixed_query_budget(
+    client, shop, owner, penalty, staff_and_members, django_assert_num_queries
+):
+    client.force_login(owner)
+    url = f"/toko/toko-a/banding/baru/penalti/{penalty.pk}/"
+    with django_assert_num_queries(APPEAL_FORM_BUDGET):
+        assert client.get(url).status_code == 200
+
+    add_appeals(shop, owner, 0, 5)
+
+    with django_assert_num_queries(APPEAL_FORM_BUDGET):
+        assert client.get(url).status_code == 200
