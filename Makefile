@@ -34,7 +34,7 @@ run: install
 	@if [ -n "$$REDIS_URL" ]; then \
 		echo "REDIS_URL is set: starting an RQ worker and the cron scheduler beside the server"; \
 		trap 'kill 0' EXIT; \
-		$(PY) manage.py rqworker default & \
+		$(PY) manage.py rqworker default --with-scheduler & \
 		$(PY) manage.py rqcron seller_portal.schedule & \
 		$(PY) manage.py runserver $(HOST):$(PORT); \
 	else \
@@ -63,7 +63,7 @@ messages: install
 	$(PY) manage.py compilemessages --ignore=.venv
 
 worker: install
-	$(PY) manage.py rqworker default
+	$(PY) manage.py rqworker default --with-scheduler
 
 cron: install
 	$(PY) manage.py rqcron seller_portal.schedule

@@ -11,13 +11,13 @@ from __future__ import annotations
 import logging
 import traceback
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
 from performance.models import JobRun
-from performance.rules.calendar import last_monday, penalty_week_start, wib_date
+from performance.rules.calendar import WIB, last_monday, penalty_week_start, wib_date
 from performance.services.cs_evaluation import cs_evaluate_week
 from performance.services.holiday_mode import holiday_mode_apply_events
 from performance.services.penalties import (
@@ -34,6 +34,8 @@ logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500  # shops per batch job
 RETRIES = 3
+MAX_STARTS = RETRIES + 1  # a batch started this often without finishing is given up
+OPEN = (JobRun.Status.QUEUED, JobRun.Status.RUNNING)
 
 
 def _shop_ids(run: JobRun) -> list[int]:
@@ -111,8 +113,7 @@ def _settle_parent(parent_id: int | None) -> None:
     with transaction.atomic():
         parent = JobRun.objects.select_for_update().get(pk=parent_id)
         batches = list(parent.batches.values_list("status", "counts"))
-        open_states = (JobRun.Status.QUEUED, JobRun.Status.RUNNING)
-        if any(status in open_states for status, _ in batches):
+        if any(status in OPEN for status, _ in batches):
             return
         total: Counter[str] = Counter()
         for _, counts in batches:
@@ -149,7 +150,7 @@ def _fan_out(
             for i in range(0, len(shop_ids), BATCH_SIZE)
         )
         for batch in batches:
-            jobs.enqueue(run_job, batch.pk, retries=RETRIES)
+            jobs.enqueue(run_job, batch.pk, retries=RETRIES, job_id=rq_job_id(batch.pk))
         if not batches:
             _settle_parent(parent.pk)
     return parent
@@ -163,29 +164,28 @@ def _all_shop_ids() -> list[int]:
 # a run that starts late still covers the right period.
 
 
-def weekly_rules_scheduled() -> int:
+def weekly_rules_scheduled(triggered_by: str = "cron") -> int:
     """Sunday 00:05 WIB: weekly rules of the Sunday–Saturday week that just ended."""
     today = clock.today()
     week_start = penalty_week_start(today) - timedelta(days=7)
     params = {"week_start": week_start.isoformat()}
-    return _fan_out("weekly_rules", week_start + timedelta(7), params, _all_shop_ids(), "cron").pk
+    run_date = week_start + timedelta(7)
+    return _fan_out("weekly_rules", run_date, params, _all_shop_ids(), triggered_by).pk
 
 
-def monthly_rules_scheduled() -> int:
+def monthly_rules_scheduled(triggered_by: str = "cron") -> int:
     """The 1st, 00:05 WIB: monthly rules of the month that just ended."""
     first = clock.today().replace(day=1)
     month = (first - timedelta(days=1)).replace(day=1)
-    return _fan_out(
-        "monthly_rules", first, {"month": month.isoformat()}, _all_shop_ids(), "cron"
-    ).pk
+    params = {"month": month.isoformat()}
+    return _fan_out("monthly_rules", first, params, _all_shop_ids(), triggered_by).pk
 
 
-def score_refresh_scheduled() -> int:
+def score_refresh_scheduled(triggered_by: str = "cron") -> int:
     """Monday 00:05 WIB: the CS evaluation of the week just ended, then the score refresh."""
     monday = last_monday(clock.today())
-    return _fan_out(
-        "score_refresh", monday, {"refresh_on": monday.isoformat()}, _all_shop_ids(), "cron"
-    ).pk
+    params = {"refresh_on": monday.isoformat()}
+    return _fan_out("score_refresh", monday, params, _all_shop_ids(), triggered_by).pk
 
 
 def enqueue_results_update(*, since_by_shop: dict, triggered_by: str = "ingest") -> JobRun:
@@ -194,3 +194,82 @@ def enqueue_results_update(*, since_by_shop: dict, triggered_by: str = "ingest")
     today = clock.today()
     params = {"since": since.isoformat(), "as_of": today.isoformat()}
     return _fan_out("results_update", today, params, sorted(since_by_shop), triggered_by)
+
+
+# --- Reconciliation: the database says what is pending; RQ only carries it.
+
+RECONCILE_GRACE = timedelta(minutes=2)  # time for a just-committed batch to reach RQ
+CRON_GRACE = timedelta(minutes=10)  # time for the cron scheduler to start a periodic run
+HELD_BY_RQ = {"queued", "started", "scheduled", "deferred"}
+PERIODIC = {
+    # kind: (its latest run date on or before a day, the function the cron calls)
+    "weekly_rules": (penalty_week_start, weekly_rules_scheduled),
+    "monthly_rules": (lambda day: day.replace(day=1), monthly_rules_scheduled),
+    "score_refresh": (last_monday, score_refresh_scheduled),
+}
+
+
+def rq_job_id(job_run_id: int) -> str:
+    """The RQ job of a batch has a fixed id, so anyone can ask RQ whether it still holds it."""
+    return f"jobrun-{job_run_id}"
+
+
+def jobs_reconcile() -> dict:
+    """Every 5 minutes (seller_portal/schedule.py): RQ runs what the database says is pending.
+
+    - First, RQ retries or fails the jobs whose worker died (their heartbeat stopped).
+    - A batch the database has as queued or running that RQ does not hold is queued again:
+      Redis was down when it was committed, Redis restarted and lost it (it keeps nothing on
+      disk), or its worker died and RQ gave up on it. Running a batch twice is safe.
+    - A batch started MAX_STARTS times without finishing is marked failed instead, so one
+      that kills its worker (out of memory, say) is not retried for ever.
+    - A periodic run whose time has passed with no row (the cron scheduler could not reach
+      Redis at that moment) is started now; it covers the period it would have covered.
+    """
+    counts = Counter(requeued=0, waiting=0, given_up=0, periodic_started=0)
+    jobs.rq_reclaim_abandoned()
+    stale = JobRun.objects.filter(
+        status__in=OPEN, parent__isnull=False, created_at__lt=timezone.now() - RECONCILE_GRACE
+    ).order_by("id")
+    for run in stale:
+        if jobs.rq_job_status(rq_job_id(run.pk)) in HELD_BY_RQ:
+            continue
+        if run.attempts >= MAX_STARTS:
+            _give_up(run)
+            counts["given_up"] += 1
+        elif jobs.enqueue_now(run_job, run.pk, retries=RETRIES, job_id=rq_job_id(run.pk)):
+            counts["requeued"] += 1
+        else:
+            counts["waiting"] += 1
+    for kind in _missed_periodic(clock.now()):
+        PERIODIC[kind][1](triggered_by="reconcile")
+        counts["periodic_started"] += 1
+    if any(counts.values()):
+        logger.warning("job reconciliation: %s", dict(counts))
+    return dict(counts)
+
+
+def _give_up(run: JobRun) -> None:
+    JobRun.objects.filter(pk=run.pk, status__in=OPEN).update(
+        status=JobRun.Status.FAILED,
+        finished_at=timezone.now(),
+        error=(
+            f"started {run.attempts} times and never finished (the worker was killed, ran out "
+            "of memory or restarted); not queued again, re-run it by hand"
+        ),
+    )
+    _settle_parent(run.parent_id)
+
+
+def _missed_periodic(now: datetime) -> list[str]:
+    """The periodic runs due by `now` (WIB) that have no row."""
+    today = wib_date(now)
+    missed = []
+    for kind, (latest, _) in PERIODIC.items():
+        run_date = latest(today)
+        due = datetime.combine(run_date, time(0, 5), WIB) + CRON_GRACE
+        if now < due:
+            continue
+        if not JobRun.objects.filter(kind=kind, run_date=run_date, parent__isnull=True).exists():
+            missed.append(kind)
+    return missed

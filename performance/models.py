@@ -271,7 +271,15 @@ class JobRun(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("jalannya tugas")
         verbose_name_plural = _("jalannya tugas")
-        indexes = [models.Index(fields=["kind", "-created_at"], name="jobrun_kind_created")]
+        indexes = [
+            models.Index(fields=["kind", "-created_at"], name="jobrun_kind_created"),
+            # The reconciliation job's "what is still pending" is a few rows of many.
+            models.Index(
+                fields=["created_at"],
+                name="jobrun_open",
+                condition=models.Q(status__in=["queued", "running"]),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.run_date or ''} ({self.get_status_display()})"

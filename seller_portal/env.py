@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -70,3 +70,22 @@ def database_from_url(url: str, *, base_dir: Path) -> dict:
     raise ImproperlyConfigured(
         f"DATABASE_URL scheme {scheme!r} is not supported; use sqlite:/// or postgres://"
     )
+
+
+REDIS_TIMEOUTS = {"socket_connect_timeout": "2", "socket_timeout": "5"}
+
+
+def redis_url_with_timeouts(url: str) -> str:
+    """REDIS_URL with connect and read timeouts unless it sets its own.
+
+    Without them, a request that queues work waits for the kernel's TCP timeout (minutes)
+    when Redis is unreachable rather than failing fast and leaving the work to the
+    reconciliation job. RQ workers raise the read timeout above their blocking wait themselves.
+    """
+    parts = urlsplit(url)
+    given = dict(parse_qsl(parts.query))
+    missing = {name: value for name, value in REDIS_TIMEOUTS.items() if name not in given}
+    if not missing:
+        return url
+    query = "&".join(filter(None, [parts.query, urlencode(missing)]))
+    return parts._replace(query=query).geturl()

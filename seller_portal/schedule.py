@@ -8,6 +8,7 @@ asserts the next run times in Asia/Jakarta, so a library upgrade cannot shift th
 from rq import cron
 
 from performance.jobs import (
+    jobs_reconcile,
     monthly_rules_scheduled,
     score_refresh_scheduled,
     weekly_rules_scheduled,
@@ -21,3 +22,6 @@ cron.register(weekly_rules_scheduled, QUEUE, cron="5 17 * * 6", name="weekly-rul
 cron.register(monthly_rules_scheduled, QUEUE, cron="5 17 L * *", name="monthly-rules")
 # Monday 00:05 WIB = Sunday 17:05 UTC: the weekly score refresh.
 cron.register(score_refresh_scheduled, QUEUE, cron="5 17 * * 0", name="score-refresh")
+# Every 5 minutes: queue what the database has pending and RQ does not hold (Redis was down,
+# or restarted and lost its queue), and start a periodic run the lines above could not start.
+cron.register(jobs_reconcile, QUEUE, cron="*/5 * * * *", name="reconcile")

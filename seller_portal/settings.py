@@ -12,7 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from seller_portal.env import database_from_url, env_bool, env_list
+from seller_portal.env import database_from_url, env_bool, env_list, redis_url_with_timeouts
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -94,7 +94,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = os.environ.get("REDIS_URL", "")
 JOBS_IN_PROCESS = not REDIS_URL
 RQ_QUEUES = {
-    "default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 3600},
+    "default": {
+        "URL": redis_url_with_timeouts(REDIS_URL or "redis://127.0.0.1:6379/0"),
+        "DEFAULT_TIMEOUT": 3600,
+    },
 }
 RQ = {"COMMIT_MODE": "on_db_commit"}
 RQ_SHOW_ADMIN_LINK = bool(REDIS_URL)

@@ -37,3 +37,5 @@ urlpatterns = [
     path("ping", views.ping, name="ping"),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "seller_portal.views.server_error"

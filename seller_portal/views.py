@@ -1,7 +1,11 @@
+import sys
+
 from django.contrib.auth.decorators import login_required
-from django.db import connection
+from django.db import DatabaseError, connection
+from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -43,3 +47,29 @@ def health(request: HttpRequest) -> JsonResponse:
 def ping(request: HttpRequest) -> HttpResponse:
     """The smallest view: liveness for a load balancer, and the floor of the page benchmark."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+DATABASE_DOWN = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = "30"
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: a database that cannot be reached is a 503 to retry, anything else a 500.
+
+    Rendered without the database (no user, no context processors), so it works in the very
+    failure it reports. The API answers in its own JSON error shape.
+    """
+    error = sys.exc_info()[1]
+    unavailable = isinstance(error, DATABASE_DOWN) or (
+        isinstance(error, DatabaseError) and isinstance(error.__cause__, DATABASE_DOWN)
+    )
+    status = 503 if unavailable else 500
+    if request.path.startswith("/api/"):
+        reason = "database unavailable; retry later" if unavailable else "internal error"
+        response = JsonResponse({"errors": [{"index": None, "reason": reason}]}, status=status)
+    else:
+        html = loader.get_template("server_error.html").render({"unavailable": unavailable})
+        response = HttpResponse(html, status=status)
+    if unavailable:
+        response["Retry-After"] = RETRY_AFTER_SECONDS
+    return response

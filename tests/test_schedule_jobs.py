@@ -43,11 +43,12 @@ def wib(text):
     return datetime.fromisoformat(text).replace(tzinfo=WIB)
 
 
-def test_schedule_registers_the_three_periodic_jobs(registered):
+def test_schedule_registers_the_three_periodic_jobs_and_the_reconciliation(registered):
     assert {name: (d["func"], d["queue_name"]) for name, d in registered.items()} == {
         "weekly-rules": (jobs.weekly_rules_scheduled, "default"),
         "monthly-rules": (jobs.monthly_rules_scheduled, "default"),
         "score-refresh": (jobs.score_refresh_scheduled, "default"),
+        "reconcile": (jobs.jobs_reconcile, "default"),
     }
 
 
@@ -67,6 +68,8 @@ def test_schedule_registers_the_three_periodic_jobs(registered):
         # Score refresh: Monday 00:05 WIB.
         ("score-refresh", "2025-04-09T00:00:00", "2025-04-14T00:05", "2025-04-21T00:05"),
         ("score-refresh", "2025-04-13T17:04:00", "2025-04-14T00:05", "2025-04-21T00:05"),
+        # Reconciliation: every 5 minutes, on the clock.
+        ("reconcile", "2025-04-13T17:03:00", "2025-04-14T00:05", "2025-04-14T00:10"),
     ],
 )
 def test_next_run_times_in_wib(registered, name, start, first, second):
