@@ -131,3 +131,47 @@ def test_the_lock_is_explained_in_english_on_request(client, owner):
     response = sign_in(client, RIGHT)
 
     assert "Too many failed sign-in attempts. Try again in 15 minutes." in response.content.decode()
+
+
+# --- Passwords and sessions -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("pendek1", "This password is too short. It must contain at least 8 characters."),
+        ("password123", "This password is too common."),
+        ("8172635498", "This password is entirely numeric."),
+        ("pemilik-toko", "The password is too similar to the username."),
+    ],
+)
+def test_weak_passwords_are_refused(password, message):
+    from django.contrib.auth.models import User
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        validate_password(password, user=User(username="pemilik-toko"))
+
+    assert message in refused.value.messages
+
+
+def test_a_session_lasts_twelve_hours_and_then_asks_to_sign_in_again(client, owner, make_shop):
+    from django.contrib.sessions.models import Session
+
+    from seller_portal.models import Membership
+
+    shop = make_shop()
+    Membership.objects.create(user=owner, shop=shop, role="owner")
+    assert sign_in(client, RIGHT).status_code == 302
+    session = Session.objects.get()
+    assert session.expire_date - timezone.now() == pytest.approx(
+        timedelta(hours=12), abs=timedelta(seconds=30)
+    )
+    assert client.get(f"/toko/{shop.code}/").status_code == 200
+
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+
+    response = client.get(f"/toko/{shop.code}/")
+    assert (response.status_code, response["Location"]) == (302, f"/login/?next=/toko/{shop.code}/")
