@@ -29,6 +29,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.utils import InterfaceError, OperationalError
 from django.utils import timezone
 
 from appeals.models import EnforcementRecord
@@ -266,6 +267,68 @@ def test_a_periodic_run_missed_while_redis_was_down_is_started(
     assert {r.kind: r.run_date.isoformat() for r in new} == started
     assert new.count() == len(started)
     assert jobs.jobs_reconcile() == reconcile_counts()  # started once
+
+
+# --- The error pages -------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("error", "status", "title"),
+    [
+        (OperationalError("connection refused"), 503, "Layanan sementara tidak tersedia"),
+        (InterfaceError("connection already closed"), 503, "Layanan sementara tidak tersedia"),
+        (RuntimeError("a bug"), 500, "Terjadi kesalahan"),
+    ],
+)
+def test_a_failing_page_answers_a_page_of_its_own_without_the_database(
+    client, make_user, monkeypatch, error, status, title
+):
+    from seller_portal import views
+
+    client.force_login(make_user("pemilik"))
+    client.raise_request_exception = False
+
+    def broken(user):
+        raise error
+
+    monkeypatch.setattr(views, "shops_for_user", broken)
+    response = client.get("/")
+
+    assert response.status_code == status
+    assert response.get("Retry-After") == ("30" if status == 503 else None)
+    html = response.content.decode()
+    assert f"<h1>{title}</h1>" in html
+    assert "a bug" not in html and "Traceback" not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("error", "status", "reason"),
+    [
+        (OperationalError("connection refused"), 503, "database unavailable; retry later"),
+        (RuntimeError("a bug"), 500, "internal error"),
+    ],
+)
+def test_a_failing_api_call_answers_json(client, monkeypatch, error, status, reason):
+    from performance import api
+
+    def broken(token):
+        raise error
+
+    monkeypatch.setattr(api, "api_client_for_token", broken)
+    client.raise_request_exception = False
+    response = client.post(
+        "/api/v1/events",
+        "[]",
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {WELL_FORMED_TOKEN}"},
+    )
+
+    assert (response.status_code, response.json()) == (
+        status,
+        {"errors": [{"index": None, "reason": reason}]},
+    )
 
 
 # --- A worker killed in the middle of a batch --------------------------------------------------
