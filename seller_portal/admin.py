@@ -2,9 +2,12 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from seller_portal.models import Membership, Shop
+from seller_portal.models import LoginFailure, Membership, Shop
 
 
 class MembershipInline(admin.TabularInline):
@@ -33,6 +36,47 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__email", "shop__code", "shop__name"]
     autocomplete_fields = ["user", "shop"]
     list_select_related = ["user", "shop"]
+
+
+@admin.register(LoginFailure)
+class LoginFailureAdmin(admin.ModelAdmin):
+    """Failed sign-ins, newest first. Support lifts the lock of a seller who has proved who they
+    are by deleting the failures of that name; nobody adds or edits them."""
+
+    list_display = ["username", "ip", "at"]
+    ordering = ["-at"]
+    search_fields = ["username"]
+    list_filter = [("at", admin.DateFieldListFilter)]
+    date_hierarchy = "at"
+    actions = ["unlock"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location)
+        actions.pop("delete_selected", None)  # `unlock` clears whole names, not single rows
+        return actions
+
+    @admin.action(
+        description=_("Buka kunci nama yang dipilih (hapus semua kegagalannya)"),
+        permissions=["delete"],
+    )
+    def unlock(self, request, queryset):
+        names = set(queryset.values_list("username", flat=True))
+        deleted, _ = LoginFailure.objects.filter(username__in=names).delete()
+        self.message_user(
+            request,
+            ngettext(
+                "%(names)s dapat masuk lagi (%(count)d kegagalan dihapus).",
+                "%(names)s dapat masuk lagi (%(count)d kegagalan dihapus).",
+                deleted,
+            )
+            % {"names": ", ".join(sorted(names)), "count": deleted},
+        )
 
 
 def _superusers_only(view):

@@ -70,11 +70,13 @@ class Membership(models.Model):
 class LoginFailure(models.Model):
     """One failed sign-in: enough of them lock the name out for a while (`lockout.py`)."""
 
-    username = models.CharField(max_length=150)  # as typed, case-folded
-    ip = models.GenericIPAddressField(null=True, blank=True)
-    at = models.DateTimeField(default=timezone.now)
+    username = models.CharField(_("nama pengguna"), max_length=150)  # as typed, case-folded
+    ip = models.GenericIPAddressField(_("alamat IP"), null=True, blank=True)
+    at = models.DateTimeField(_("waktu"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("gagal masuk")
+        verbose_name_plural = _("gagal masuk")
         indexes = [models.Index(fields=["username", "at"], name="loginfailure_username_at")]
 
     def __str__(self) -> str:

@@ -18,6 +18,9 @@ STAFF_GROUP_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         ("appeals", "view_abuseticket"),
         ("appeals", "view_appeal"),
         ("appeals", "view_evidence"),
+        # Lifting a sign-in lock for a seller who called in (admin: delete the failures).
+        ("seller_portal", "view_loginfailure"),
+        ("seller_portal", "delete_loginfailure"),
     ],
     "reviewer": [
         ("seller_portal", "view_shop"),

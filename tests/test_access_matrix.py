@@ -47,7 +47,7 @@ from performance.models import (
 from performance.services.api_clients import api_client_create
 from performance.services.ingest import events_ingest
 from seller_portal import clock
-from seller_portal.models import Membership, Shop
+from seller_portal.models import LoginFailure, Membership, Shop
 from tests.helpers import create_shop, create_user, event
 
 ROLES = ("anonymous", "other_agent", "agent", "owner", "support", "reviewer", "superuser")
@@ -245,6 +245,7 @@ class AdminModel:
 ADMIN_MODELS = {
     "seller_portal/shop": AdminModel("shop_a", "V", "V", "VCD"),
     "seller_portal/membership": AdminModel("membership", "V", "V", "VACD"),
+    "seller_portal/loginfailure": AdminModel("login_failure", "VD", "", "VD"),
     "performance/event": AdminModel("event", "V", "V", "V"),
     "performance/apiclient": AdminModel("api_client", "", "", "VACD"),
     "performance/penalty": AdminModel("penalty", "", "V", "V"),
@@ -591,6 +592,7 @@ def build_world() -> World:
             rule_set=rule_set,
         ).pk,
         "job_run": JobRun.objects.create(kind="recalculate", run_date=today).pk,
+        "login_failure": LoginFailure.objects.create(username="pemilik-a", ip="10.0.0.9").pk,
         "calendar_override": CalendarOverride.objects.create(
             day=today + timedelta(days=30), is_working_day=False, note="Cuti bersama"
         ).pk,

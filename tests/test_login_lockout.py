@@ -175,3 +175,32 @@ def test_a_session_lasts_twelve_hours_and_then_asks_to_sign_in_again(client, own
 
     response = client.get(f"/toko/{shop.code}/")
     assert (response.status_code, response["Location"]) == (302, f"/login/?next=/toko/{shop.code}/")
+
+
+def test_support_lifts_a_lock_in_admin(client, owner, support):
+    fail(client, 5)
+    fail(client, 2, username="orang-lain")
+    assert LOCKED in sign_in(client, RIGHT).content.decode()
+    staff = client.__class__()
+    staff.force_login(support)
+    one_row = LoginFailure.objects.filter(username="pemilik").first()
+
+    response = staff.post(
+        "/admin/seller_portal/loginfailure/",
+        {"action": "unlock", "_selected_action": [one_row.pk]},
+        follow=True,
+    )
+
+    assert "Pemilik dapat masuk lagi (5 kegagalan dihapus)." in response.content.decode()
+    assert list(LoginFailure.objects.values_list("username", flat=True)) == ["orang-lain"] * 2
+    assert sign_in(client, RIGHT).status_code == 302
+
+
+def test_the_admin_offers_unlock_and_not_row_deletion(client, owner, support):
+    fail(client, 1)
+    client.force_login(support)
+
+    html = client.get("/admin/seller_portal/loginfailure/").content.decode()
+
+    assert 'value="unlock"' in html
+    assert 'value="delete_selected"' not in html
