@@ -90,6 +90,15 @@ def periodic_on_time(monkeypatch):
     monkeypatch.setattr(jobs, "PERIODIC", {})
 
 
+@pytest.fixture
+def run(make_shop):
+    """The one batch of a recompute after stored events, not queued anywhere."""
+    parent = jobs.enqueue_results_update(
+        since_by_shop={make_shop().pk: datetime(2025, 4, 7, tzinfo=UTC)}, triggered_by="test"
+    )
+    return parent.batches.get()
+
+
 def backdate(*runs: JobRun, minutes: int = 3) -> None:
     JobRun.objects.filter(pk__in=[r.pk for r in runs]).update(
         created_at=timezone.now() - timedelta(minutes=minutes)
@@ -179,12 +188,7 @@ def test_health_reports_redis_down_and_the_database_up(client, redis_down):
 
 
 @pytest.mark.django_db
-def test_a_batch_rq_still_holds_is_left_alone(periodic_on_time, rq_queue, make_shop):
-    shop = make_shop()
-    parent = jobs.enqueue_results_update(
-        since_by_shop={shop.pk: datetime(2025, 4, 7, tzinfo=UTC)}, triggered_by="test"
-    )
-    run = parent.batches.get()
+def test_a_batch_rq_still_holds_is_left_alone(periodic_on_time, rq_queue, run):
     queueing.enqueue_now(jobs.run_job, run.pk, job_id=jobs.rq_job_id(run.pk))
     backdate(run)
 
@@ -193,12 +197,7 @@ def test_a_batch_rq_still_holds_is_left_alone(periodic_on_time, rq_queue, make_s
 
 
 @pytest.mark.django_db
-def test_a_batch_lost_by_a_redis_restart_is_queued_again(periodic_on_time, rq_queue, make_shop):
-    shop = make_shop()
-    parent = jobs.enqueue_results_update(
-        since_by_shop={shop.pk: datetime(2025, 4, 7, tzinfo=UTC)}, triggered_by="test"
-    )
-    run = parent.batches.get()
+def test_a_batch_lost_by_a_redis_restart_is_queued_again(periodic_on_time, rq_queue, run):
     queueing.enqueue_now(jobs.run_job, run.pk, job_id=jobs.rq_job_id(run.pk))
     rq_queue.connection.flushdb()  # Redis keeps nothing on disk: a restart empties it
     backdate(run)
@@ -208,12 +207,8 @@ def test_a_batch_lost_by_a_redis_restart_is_queued_again(periodic_on_time, rq_qu
 
 
 @pytest.mark.django_db
-def test_a_batch_that_keeps_killing_its_worker_is_given_up(periodic_on_time, rq_queue, make_shop):
-    shop = make_shop()
-    parent = jobs.enqueue_results_update(
-        since_by_shop={shop.pk: datetime(2025, 4, 7, tzinfo=UTC)}, triggered_by="test"
-    )
-    run = parent.batches.get()
+def test_a_batch_that_keeps_killing_its_worker_is_given_up(periodic_on_time, rq_queue, run):
+    parent = run.parent
     JobRun.objects.filter(pk=run.pk).update(status="running", attempts=jobs.MAX_STARTS)
     backdate(run)
 
