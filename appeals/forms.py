@@ -10,12 +10,14 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class EvidenceField(forms.FileField):
-    """Up to five files; their content is checked by the service (appeals.evidence)."""
+    """Up to five files; their size and content are checked by the service
+    (appeals.evidence), which names the file it refuses, an empty one included."""
 
     widget = MultipleFileInput
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_empty_file", True)
         kwargs.setdefault(
             "help_text",
             _("Maksimal %(n)s berkas, masing-masing %(mb)s MB: gambar, PDF atau teks.")

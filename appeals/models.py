@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from appeals.evidence import evidence_storage
 from seller_portal.models import Shop
 
 
@@ -164,8 +165,9 @@ class Appeal(models.Model):
 
 
 def evidence_path(instance, filename: str) -> str:
-    # A random name: the original name is kept in the row, never trusted on disk.
-    return f"evidence/{instance.shop_id}/{uuid.uuid4().hex}"
+    """`evidence/<shop id>/<32 hex digits>`: the sender's name (`filename`) is never used on
+    disk; its cleaned copy is the row's `name`."""
+    return f"evidence/{int(instance.shop_id)}/{uuid.uuid4().hex}"
 
 
 class Evidence(models.Model):
@@ -178,8 +180,8 @@ class Evidence(models.Model):
     appeal = models.ForeignKey(
         Appeal, null=True, blank=True, on_delete=models.CASCADE, related_name="evidence"
     )
-    file = models.FileField(upload_to=evidence_path)
-    name = models.CharField(_("nama berkas"), max_length=200)
+    file = models.FileField(upload_to=evidence_path, storage=evidence_storage)
+    name = models.CharField(_("nama berkas"), max_length=200)  # appeals.evidence.evidence_name
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     uploaded_by = models.ForeignKey(

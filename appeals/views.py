@@ -2,16 +2,33 @@
 
 from __future__ import annotations
 
+import logging
+from functools import wraps
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.core.exceptions import (
+    BadRequest,
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFilesSent,
+)
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from appeals import selectors
-from appeals.evidence import EvidenceError
+from appeals.evidence import (
+    EvidenceError,
+    content_disposition,
+    evidence_name,
+    served_content_type,
+)
 from appeals.forms import AnswerForm, AppealForm, TicketForm
 from appeals.models import Appeal, EnforcementRecord, Evidence, Notice
 from appeals.services import (
@@ -27,6 +44,67 @@ from seller_portal import clock
 from seller_portal.access import ShopAccess, shop_access_or_404, shop_view, shops_for_user
 
 ADD_TICKET = "appeals.add_abuseticket"
+MB = 1024 * 1024
+logger = logging.getLogger(__name__)
+
+
+def evidence_upload(view):
+    """A form that takes evidence files: a body too large to accept is refused before it is
+    read, and one Django's parser refuses (too large, too many files or fields, unreadable) is
+    explained on a page of its own (413 or 400) instead of Django's bare 400. Nothing is
+    stored either way.
+
+    The size is checked before the CSRF check, which would read the body: the view is
+    csrf_exempt (`functools.wraps` in `shop_view` carries the mark to the URL's view) and
+    checks CSRF itself once the size is known to be acceptable.
+    """
+    protected = csrf_protect(view)
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.method == "POST":
+            refusal = _upload_refusal(request)
+            if refusal is not None:
+                return refusal
+        return protected(request, *args, **kwargs)
+
+    return csrf_exempt(wrapper)
+
+
+def _upload_refusal(request: HttpRequest) -> HttpResponse | None:
+    too_large = _(
+        "Unggahan terlalu besar: paling banyak %(mb)s MB sekaligus (%(n)s berkas bukti, "
+        "masing-masing %(each)s MB)."
+    ) % {
+        "mb": settings.EVIDENCE_MAX_REQUEST_BYTES // MB,
+        "n": settings.EVIDENCE_MAX_FILES,
+        "each": settings.EVIDENCE_MAX_BYTES // MB,
+    }
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0  # Django reads nothing of a body without a valid length
+    if declared > settings.EVIDENCE_MAX_REQUEST_BYTES:
+        logger.warning("upload of %s bytes to %s refused unread", declared, request.path)
+        return _refused(request, too_large, status=413)
+    try:
+        request.FILES  # noqa: B018 -- parses the body here, where a refusal is explained
+    except RequestDataTooBig as exc:
+        logger.warning("upload to %s refused: %s", request.path, exc)
+        return _refused(request, too_large, status=413)
+    except TooManyFilesSent as exc:
+        logger.warning("upload to %s refused: %s", request.path, exc)
+        message = _("Paling banyak %(n)s berkas bukti.") % {"n": settings.EVIDENCE_MAX_FILES}
+        return _refused(request, message, status=400)
+    except (SuspiciousOperation, BadRequest, MultiPartParserError) as exc:
+        logger.warning("upload to %s refused: %s", request.path, exc)
+        message = _("Unggahan tidak terbaca. Muat ulang halaman dan coba lagi.")
+        return _refused(request, message, status=400)
+    return None
+
+
+def _refused(request: HttpRequest, message: str, *, status: int) -> HttpResponse:
+    return render(request, "appeals/upload_refused.html", {"message": message}, status=status)
 
 
 def _can_file_ticket(request, access: ShopAccess) -> bool:
@@ -47,6 +125,7 @@ def tickets(request: HttpRequest, access: ShopAccess) -> HttpResponse:
 
 
 @shop_view
+@evidence_upload
 def ticket_new(request: HttpRequest, access: ShopAccess) -> HttpResponse:
     """Pick a conversation, then its buyer messages, the category, a description, evidence."""
     if not _can_file_ticket(request, access):
@@ -153,18 +232,21 @@ def _appeal_new(request: HttpRequest, access: ShopAccess, target) -> HttpRespons
 
 
 @shop_view
+@evidence_upload
 def appeal_new_penalty(request: HttpRequest, access: ShopAccess, penalty_id: int) -> HttpResponse:
     penalty = get_object_or_404(Penalty.objects.filter(shop=access.shop), pk=penalty_id)
     return _appeal_new(request, access, penalty)
 
 
 @shop_view
+@evidence_upload
 def appeal_new_record(request: HttpRequest, access: ShopAccess, record_id: int) -> HttpResponse:
     record = get_object_or_404(EnforcementRecord.objects.filter(shop=access.shop), pk=record_id)
     return _appeal_new(request, access, record)
 
 
 @shop_view
+@evidence_upload
 def appeal(request: HttpRequest, access: ShopAccess, pk: int) -> HttpResponse:
     case = selectors.shop_appeal(shop=access.shop, pk=pk)
     form = AnswerForm(request.POST or None, request.FILES or None)
@@ -200,13 +282,26 @@ def appeal(request: HttpRequest, access: ShopAccess, pk: int) -> HttpResponse:
 @login_required
 def evidence(request: HttpRequest, pk: int) -> FileResponse:
     """An evidence file, only for the shop's members, staff who may read the shop, and
-    reviewers (who see it in the admin queue)."""
+    reviewers (who see it in the admin queue).
+
+    Always a download, never rendered by the browser: the type sniffed at upload, nosniff, a
+    sandboxing Content-Security-Policy, and a cleaned name that ends in that type's extension.
+    """
     item = get_object_or_404(Evidence.objects.select_related("shop"), pk=pk)
     if not request.user.has_perm("appeals.view_evidence"):
         shop_access_or_404(request.user, item.shop.code)
-    response = FileResponse(
-        item.file.open("rb"), as_attachment=True, filename=item.name, content_type=item.content_type
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError:
+        logger.error("evidence %s: %s is missing from storage", item.pk, item.file.name)
+        raise Http404("No evidence file.") from None
+    response = FileResponse(handle, content_type=served_content_type(item.content_type))
+    response["Content-Disposition"] = content_disposition(
+        evidence_name(item.name, item.content_type)
     )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
     response["Cache-Control"] = "private, no-store"
     return response
 

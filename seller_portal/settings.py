@@ -149,6 +149,14 @@ WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 EVIDENCE_MAX_FILES = 5
 EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
+# Django bounds form fields, not files: a multipart body larger than the evidence forms can need
+# (every file at the limit, plus 1 MB of fields) is refused before it is read.
+EVIDENCE_MAX_REQUEST_BYTES = EVIDENCE_MAX_FILES * EVIDENCE_MAX_BYTES + 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "appeals.evidence.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- Security -------------------------------------------------------------------------------
 # Production serves HTTPS only, behind a proxy that terminates TLS and sets X-Forwarded-Proto

@@ -25,7 +25,7 @@ class PlotlyFinder(BaseFinder):
         if path == PLOTLY_STATIC_PATH:
             match = str(self.package_data / "plotly.min.js")
             return [match] if find_all else match
-        return [] if find_all else None
+        return []
 
     def list(self, ignore_patterns):
         yield "plotly.min.js", self.storage
