@@ -298,6 +298,24 @@ def test_a_failing_page_answers_a_page_of_its_own_without_the_database(
 
 
 @pytest.mark.django_db
+def test_the_error_page_speaks_the_chosen_language(client, make_user, monkeypatch):
+    from seller_portal import views
+
+    def broken(user):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(views, "shops_for_user", broken)
+    client.force_login(make_user("pemilik"))
+    client.raise_request_exception = False
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    html = client.get("/").content.decode()
+
+    assert "<h1>Service temporarily unavailable</h1>" in html
+    assert "None of your data is lost; reload this page in half a minute." in html
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("error", "status", "reason"),
     [
