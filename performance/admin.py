@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override as translation_override
 
 from performance.models import (
     ApiClient,
@@ -20,7 +21,11 @@ from performance.models import (
     RuleSet,
     ScoreSnapshot,
 )
-from performance.services.api_clients import api_client_create, api_client_rotate
+from performance.services.api_clients import (
+    api_client_create,
+    api_client_deactivate,
+    api_client_rotate,
+)
 from performance.services.guidelines import guideline_flag_confirm, guideline_flag_dismiss
 from performance.services.rule_sets import rule_set_has_results, rule_set_validate
 
@@ -50,6 +55,14 @@ class EventAdmin(ReadOnlyAdmin):
     show_full_result_count = False
 
 
+def _changed(model, field_name: str) -> list[dict]:
+    """An admin history entry "changed <field>", in the form the change form writes (field
+    names untranslated, so the history page shows them in the reader's language)."""
+    with translation_override(None):
+        label = str(model._meta.get_field(field_name).verbose_name)
+    return [{"changed": {"fields": [label]}}]
+
+
 @admin.register(ApiClient)
 class ApiClientAdmin(admin.ModelAdmin):
     list_display = ["name", "token_prefix", "is_active", "created_by", "created_at", "last_used_at"]
@@ -77,6 +90,7 @@ class ApiClientAdmin(admin.ModelAdmin):
     def rotate_token(self, request, queryset):
         for client in queryset:
             token = api_client_rotate(client=client)
+            self.log_change(request, client, _changed(ApiClient, "token_prefix"))
             messages.warning(
                 request,
                 _("Token baru untuk %(name)s (tidak akan ditampilkan lagi): %(token)s")
@@ -85,7 +99,10 @@ class ApiClientAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Nonaktifkan klien terpilih"))
     def deactivate(self, request, queryset):
-        count = queryset.update(is_active=False)
+        clients = list(queryset.filter(is_active=True))
+        count = api_client_deactivate(clients=clients)
+        for client in clients:
+            self.log_change(request, client, _changed(ApiClient, "is_active"))
         messages.success(request, _("%(count)d klien dinonaktifkan.") % {"count": count})
 
 

@@ -10,7 +10,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from performance.openapi import openapi_document
-from performance.services.api_clients import api_client_for_token, api_client_touch
+from performance.services.api_clients import (
+    api_client_for_token,
+    api_client_request_admit,
+    api_client_touch,
+)
 from performance.services.ingest import events_ingest
 
 
@@ -35,6 +39,15 @@ def events_post(request: HttpRequest) -> JsonResponse:
         )
     if not client.is_active:
         return _errors(403, f"API client {client.name!r} is deactivated")
+    # Before the body is read: a client over its limit costs two small queries, no parsing.
+    retry_after = api_client_request_admit(client=client)
+    if retry_after is not None:
+        return _errors(
+            429,
+            f"more than {settings.EVENTS_API_RATE_PER_MINUTE} requests a minute from this "
+            f"API client; retry after {retry_after} s",
+            Retry_After=str(retry_after),
+        )
 
     limit = settings.EVENTS_API_MAX_BODY_BYTES
     try:
@@ -53,6 +66,9 @@ def events_post(request: HttpRequest) -> JsonResponse:
         payload = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         return _errors(400, f"body is not valid JSON: {getattr(exc, 'msg', exc)}")
+    except RecursionError:
+        # "[[[[..." a few thousand deep is a small body that exhausts the parser's stack.
+        return _errors(400, "body is not valid JSON: nested too deeply")
     if not isinstance(payload, list):
         return _errors(400, "body must be a JSON array of events")
     if len(payload) > settings.EVENTS_API_MAX_EVENTS:

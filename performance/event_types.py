@@ -22,9 +22,15 @@ import orjson
 SHOP_CODE_RE = re.compile(r"^[a-z0-9-]{3,50}$")
 ID_MAX_LENGTH = 100
 TEXT_MAX_LENGTH = 5000
+SHOP_NAME_MAX_LENGTH = 200  # Shop.name's column (tests/test_events_api.py holds them equal)
 TIERS = ("regular", "power_merchant", "power_merchant_pro", "official_store")
 VIOLATIONS = ("duplicate", "light", "manipulation", "medium", "fraud", "heavy")
 COMMON_FIELDS = ("id", "type", "shop", "at")
+# JSON can escape a NUL character or a lone UTF-16 surrogate ("\u0000", "\ud800"), but
+# PostgreSQL stores neither and UTF-8 cannot encode a surrogate: no event may carry them.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]").search
+_SURROGATE = re.compile("[\ud800-\udfff]").search
+UNSTORABLE_REASON = "must not contain NUL characters or unpaired surrogates"
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,13 @@ class Field:
     minimum: int | None = None
     maximum: int | None = None
     default: Any = None  # applied when an optional field is absent (None: left out)
+    max_length: int | None = None  # strings: instead of ID_MAX_LENGTH / TEXT_MAX_LENGTH
+
+    @property
+    def length_limit(self) -> int:
+        if self.max_length is not None:
+            return self.max_length
+        return ID_MAX_LENGTH if self.kind == "ref" else TEXT_MAX_LENGTH
 
 
 @dataclass(frozen=True)
@@ -62,7 +75,9 @@ EVENT_TYPES: dict[str, EventType] = {
             "shop.registered",
             "Creates or updates the shop; must precede the shop's other events.",
             (
-                Field("name", "text", "Shop name shown to sellers"),
+                Field(
+                    "name", "text", "Shop name shown to sellers", max_length=SHOP_NAME_MAX_LENGTH
+                ),
                 Field("tier", "enum", "Merchant tier", choices=TIERS),
             ),
         ),
@@ -310,7 +325,10 @@ def parse_time(value: Any) -> datetime | None:
         return None
     if parsed.tzinfo is None or parsed.utcoffset() is None:
         return None
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+01:00 or 9999-12-31T23:00-02:00: no UTC year
+        return None
 
 
 def _check_field(spec: Field, value: Any) -> str | None:
@@ -319,12 +337,14 @@ def _check_field(spec: Field, value: Any) -> str | None:
     if spec.kind in ("ref", "text"):
         if not isinstance(value, str):
             return f"field '{name}' must be a string, got {_describe(value)}"
-        limit = ID_MAX_LENGTH if spec.kind == "ref" else TEXT_MAX_LENGTH
+        limit = spec.length_limit
         if len(value) > limit:
             return f"field '{name}' is longer than {limit} characters"
         # References and names identify something; only message text may be empty.
         if (spec.kind == "ref" or name == "name") and not value.strip():
             return f"field '{name}' must not be empty"
+        if _UNSTORABLE(value):
+            return f"field '{name}' {UNSTORABLE_REASON}"
         return None
     if spec.kind == "int":
         if isinstance(value, bool) or not isinstance(value, int):
@@ -357,10 +377,22 @@ def _field_check(spec: Field) -> Callable[[Any], bool]:
     """A predicate that is true exactly when `_check_field(spec, value)` finds no problem,
     for values of the exact types JSON decodes to (anything else goes the slow way)."""
     if spec.kind in ("ref", "text"):
-        limit = ID_MAX_LENGTH if spec.kind == "ref" else TEXT_MAX_LENGTH
+        limit = spec.length_limit
         if spec.kind == "ref" or spec.name == "name":
-            return lambda value: type(value) is str and len(value) <= limit and bool(value.strip())
-        return lambda value: type(value) is str and len(value) <= limit
+            return lambda value: (
+                type(value) is str
+                and len(value) <= limit
+                and bool(value.strip())
+                and "\x00" not in value
+                and (value.isascii() or not _SURROGATE(value))
+            )
+        # `in` and isascii() are far cheaper than a search, and most text is plain ASCII.
+        return lambda value: (
+            type(value) is str
+            and len(value) <= limit
+            and "\x00" not in value
+            and (value.isascii() or not _SURROGATE(value))
+        )
     if spec.kind == "int":
         low = spec.minimum if spec.minimum is not None else -math.inf
         high = spec.maximum if spec.maximum is not None else math.inf
@@ -392,11 +424,17 @@ def _accept(obj: Any) -> NormalizedEvent | None:
         return None
     get = obj.get
     event_id, type_name, shop = get("id"), get("type"), get("shop")
-    if type(event_id) is not str or len(event_id) > ID_MAX_LENGTH or not event_id.strip():
+    if (
+        type(event_id) is not str
+        or len(event_id) > ID_MAX_LENGTH
+        or not event_id.strip()
+        or "\x00" in event_id
+        or (not event_id.isascii() and _SURROGATE(event_id))
+    ):
         return None
     if type(type_name) is not str or (plan := _PLANS.get(type_name)) is None:
         return None
-    if type(shop) is not str or not SHOP_CODE_RE.match(shop):
+    if type(shop) is not str or not SHOP_CODE_RE.fullmatch(shop):
         return None
     at = parse_time(get("at"))
     if at is None:
@@ -432,11 +470,13 @@ def _validate_with_reasons(obj: Any) -> tuple[NormalizedEvent | None, list[str]]
         errors.append(f"field 'id' must be a non-empty string, got {_describe(event_id)}")
     elif len(event_id) > ID_MAX_LENGTH:
         errors.append(f"field 'id' is longer than {ID_MAX_LENGTH} characters")
+    elif _UNSTORABLE(event_id):
+        errors.append(f"field 'id' {UNSTORABLE_REASON}")
 
     shop = obj.get("shop")
     if "shop" not in obj:
         errors.append("missing field 'shop'")
-    elif not isinstance(shop, str) or not SHOP_CODE_RE.match(shop):
+    elif not isinstance(shop, str) or not SHOP_CODE_RE.fullmatch(shop):
         errors.append(
             f"field 'shop' must be a shop code of 3-50 characters a-z, 0-9 or '-', "
             f"got {_describe(shop)}"

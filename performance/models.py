@@ -488,3 +488,24 @@ class GuidelineFlag(models.Model):
         if rule is None:
             return self.rule
         return rule.title_en if (get_language() or "id").startswith("en") else rule.title_id
+
+
+class ApiRequestWindow(models.Model):
+    """How many requests one API client made in one clock minute: the events API's rate limit.
+
+    Kept in the database, not the cache, because every web worker process must see the same
+    count (the cache is per process). The first request of a minute deletes every earlier
+    minute, so the table holds about one row per client that sent something lately.
+    """
+
+    client = models.ForeignKey(ApiClient, on_delete=models.CASCADE, related_name="+")
+    window_start = models.DateTimeField()  # the minute, seconds and microseconds zero
+    requests = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["client", "window_start"], name="api_window_per_minute")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_id} {self.window_start:%Y-%m-%d %H:%M}: {self.requests}"

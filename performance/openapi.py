@@ -6,15 +6,15 @@ from typing import Any
 
 from django.conf import settings
 
-from performance.event_types import EVENT_TYPES, ID_MAX_LENGTH, SHOP_CODE_RE, TEXT_MAX_LENGTH
+from performance.event_types import EVENT_TYPES, ID_MAX_LENGTH, SHOP_CODE_RE
 
 
 def _field_schema(spec) -> dict[str, Any]:
     schema: dict[str, Any]
     if spec.kind == "ref":
-        schema = {"type": "string", "minLength": 1, "maxLength": ID_MAX_LENGTH}
+        schema = {"type": "string", "minLength": 1, "maxLength": spec.length_limit}
     elif spec.kind == "text":
-        schema = {"type": "string", "maxLength": TEXT_MAX_LENGTH}
+        schema = {"type": "string", "maxLength": spec.length_limit}
     elif spec.kind == "int":
         schema = {"type": "integer"}
         if spec.minimum is not None:
@@ -86,11 +86,16 @@ def openapi_document() -> dict[str, Any]:
     }
     components["ErrorList"] = error_list
 
-    def error(description: str) -> dict[str, Any]:
-        return {
+    def error(description: str, **headers: dict[str, Any]) -> dict[str, Any]:
+        response: dict[str, Any] = {
             "description": description,
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorList"}}},
         }
+        if headers:
+            response["headers"] = {name.replace("_", "-"): h for name, h in headers.items()}
+        return response
+
+    rate = settings.EVENTS_API_RATE_PER_MINUTE
 
     return {
         "openapi": "3.1.0",
@@ -101,7 +106,13 @@ def openapi_document() -> dict[str, Any]:
                 "The marketplace sends events here. A batch is stored atomically: when any "
                 "event is invalid nothing is stored and every error is listed with its index. "
                 "Re-sending a stored event is a no-op; the same id with different content is "
-                "an error."
+                "an error. Every refused request (any status but 200) stores nothing."
+                + (
+                    f" Each API client may make {rate} requests per clock minute; more answer "
+                    "429 with Retry-After."
+                    if rate > 0
+                    else ""
+                )
             ),
         },
         "servers": [{"url": "/"}],
@@ -139,14 +150,46 @@ def openapi_document() -> dict[str, Any]:
                                 }
                             },
                         },
-                        "400": error("Invalid JSON or invalid events; nothing stored"),
-                        "401": error("Missing or unknown token"),
-                        "403": error("The token's client is deactivated"),
+                        "400": error(
+                            "Invalid JSON, not an array, or invalid events (each listed with "
+                            "its index); nothing stored"
+                        ),
+                        "401": error(
+                            "Missing or unknown token (a rotated token is unknown); nothing stored",
+                            WWW_Authenticate={
+                                "description": "Bearer challenge",
+                                "required": True,
+                                "schema": {"type": "string"},
+                            },
+                        ),
+                        "403": error("The token's client is deactivated; nothing stored"),
                         "413": error(
                             f"Body over {settings.EVENTS_API_MAX_BODY_BYTES} bytes or more than "
-                            f"{settings.EVENTS_API_MAX_EVENTS} events"
+                            f"{settings.EVENTS_API_MAX_EVENTS} events; nothing stored"
                         ),
-                        "415": error("Content-Type is not application/json"),
+                        "415": error("Content-Type is not application/json; nothing stored"),
+                        "429": error(
+                            (
+                                f"More than {rate} requests in this clock minute from this API "
+                                "client; nothing stored"
+                            )
+                            if rate > 0
+                            else "Rate limit (switched off on this server); nothing stored",
+                            Retry_After={
+                                "description": "Seconds until the next minute starts",
+                                "required": True,
+                                "schema": {"type": "integer", "minimum": 1, "maximum": 60},
+                            },
+                        ),
+                        "503": error(
+                            "The database is unavailable (seller_portal.views.server_error); "
+                            "nothing stored, send the batch again later",
+                            Retry_After={
+                                "description": "Seconds to wait before sending again",
+                                "required": True,
+                                "schema": {"type": "integer", "minimum": 1},
+                            },
+                        ),
                     },
                 }
             }

@@ -214,6 +214,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "portal@localho
 # --- Event ingestion ------------------------------------------------------------------------
 EVENTS_API_MAX_BODY_BYTES = int(os.environ.get("EVENTS_API_MAX_BODY_BYTES", 5 * 1024 * 1024))
 EVENTS_API_MAX_EVENTS = int(os.environ.get("EVENTS_API_MAX_EVENTS", 5000))
+# Requests one API client may make per clock minute (counted in the database, so across all
+# web workers); more answer 429. 0 switches the limit off.
+EVENTS_API_RATE_PER_MINUTE = int(os.environ.get("EVENTS_API_RATE_PER_MINUTE", 120))
 # Stored events start a recompute of what they change. A bulk load (a benchmark, a backfill
 # followed by `recalculate`) may switch that off with RESULTS_UPDATE_AFTER_INGEST=false.
 RESULTS_UPDATE_AFTER_INGEST = env_bool("RESULTS_UPDATE_AFTER_INGEST", True)

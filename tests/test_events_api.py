@@ -1,13 +1,25 @@
-"""POST /api/v1/events: token auth, size limits, atomic validation; the OpenAPI document."""
+"""POST /api/v1/events: token auth, per-client rate limit and revocation, size limits, atomic
+validation, hostile bodies; the OpenAPI document."""
 
 import json
+import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.test import override_settings
+from django.contrib.admin.models import LogEntry
+from django.db import OperationalError, connection, connections
+from django.test import Client, override_settings
 
-from performance.event_types import EVENT_TYPES
-from performance.models import ApiClient, Event
-from performance.services.api_clients import api_client_create, api_client_rotate
+from performance.event_types import EVENT_TYPES, SHOP_NAME_MAX_LENGTH
+from performance.models import ApiClient, ApiRequestWindow, Event
+from performance.services.api_clients import (
+    api_client_create,
+    api_client_deactivate,
+    api_client_request_admit,
+    api_client_rotate,
+)
 from seller_portal.models import Shop
 from tests.helpers import event, registration
 
@@ -192,11 +204,340 @@ def test_openapi_document_describes_every_event_type(client):
         "text",
     ]
     assert chat["properties"]["sender"]["enum"] == ["buyer", "seller"]
-    assert doc["paths"]["/api/v1/events"]["post"]["responses"].keys() == {
-        "200",
-        "400",
-        "401",
-        "403",
-        "413",
-        "415",
+    responses = doc["paths"]["/api/v1/events"]["post"]["responses"]
+    assert responses.keys() == {"200", "400", "401", "403", "413", "415", "429", "503"}
+    assert responses["429"]["headers"]["Retry-After"]["required"] is True
+    assert responses["503"]["headers"]["Retry-After"]["required"] is True
+    assert responses["401"]["headers"]["WWW-Authenticate"]["required"] is True
+
+
+# --- Rate limit -----------------------------------------------------------------------------
+
+MINUTE = datetime(2025, 4, 7, 3, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def at_second(monkeypatch):
+    """Pins the clock to a second of MINUTE (or of a later minute)."""
+
+    def pin(second: int, minutes: int = 0) -> None:
+        moment = MINUTE + timedelta(minutes=minutes, seconds=second)
+        monkeypatch.setattr("seller_portal.clock.now", lambda: moment)
+
+    return pin
+
+
+@override_settings(EVENTS_API_RATE_PER_MINUTE=2)
+def test_request_over_the_rate_limit_is_429_and_stores_nothing(client, token, at_second):
+    at_second(15)
+    assert [post(client, [], token).status_code for _ in range(2)] == [200, 200]
+
+    response = post(client, [registration()], token)
+
+    assert response.status_code == 429
+    assert response["Retry-After"] == "45"
+    assert response.json() == {
+        "errors": [
+            {
+                "index": None,
+                "reason": "more than 2 requests a minute from this API client; retry after 45 s",
+            }
+        ]
+    }
+    assert Shop.objects.count() == 0
+    assert Event.objects.count() == 0
+
+
+@override_settings(EVENTS_API_RATE_PER_MINUTE=1)
+def test_next_minute_admits_again_and_old_windows_are_deleted(client, token, at_second):
+    at_second(59)
+    assert post(client, [], token).status_code == 200
+    refused = post(client, [registration()], token)
+    at_second(0, minutes=1)
+
+    response = post(client, [registration()], token)
+
+    assert (refused.status_code, refused["Retry-After"]) == (429, "1")
+    assert response.status_code == 200
+    assert list(ApiRequestWindow.objects.values_list("window_start", "requests")) == [
+        (MINUTE + timedelta(minutes=1), 1)
+    ]
+    assert Shop.objects.count() == 1
+
+
+@override_settings(EVENTS_API_RATE_PER_MINUTE=1)
+def test_rate_limit_is_per_client(client, token, at_second):
+    at_second(10)
+    _, other_token = api_client_create(name="other")
+    post(client, [], token)
+    assert post(client, [], token).status_code == 429
+
+    response = post(client, [registration()], other_token)
+
+    assert response.status_code == 200
+    assert Shop.objects.count() == 1
+
+
+@override_settings(EVENTS_API_RATE_PER_MINUTE=1)
+def test_refused_tokens_are_not_counted(client, token, at_second):
+    at_second(10)
+    post(client, [], "spp_nothere_secret")
+    post(client, [], None)
+
+    assert post(client, [], token).status_code == 200
+    assert ApiRequestWindow.objects.get().requests == 1
+
+
+@override_settings(EVENTS_API_RATE_PER_MINUTE=1)
+def test_deactivated_client_is_403_before_the_rate_limit(client, token, at_second):
+    at_second(10)
+    ApiClient.objects.update(is_active=False)
+
+    statuses = [post(client, [], token).status_code for _ in range(3)]
+
+    assert statuses == [403, 403, 403]
+    assert ApiRequestWindow.objects.count() == 0
+
+
+@override_settings(EVENTS_API_RATE_PER_MINUTE=0)
+def test_rate_limit_zero_is_off(client, token):
+    statuses = {post(client, [], token).status_code for _ in range(5)}
+
+    assert statuses == {200}
+    assert ApiRequestWindow.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers need PostgreSQL")
+@override_settings(EVENTS_API_RATE_PER_MINUTE=50)
+def test_concurrent_workers_share_one_count():
+    """Eight threads, each with its own database connection (as gunicorn workers have), send
+    80 requests in one minute: exactly 50 are admitted."""
+    api_client, _ = api_client_create(name="busy")
+    moment = MINUTE + timedelta(seconds=30)
+    barrier = threading.Barrier(8)
+
+    def worker() -> list[int | None]:
+        try:
+            barrier.wait()
+            return [api_client_request_admit(client=api_client, now=moment) for _ in range(10)]
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(8) as pool:
+        answers = [a for answers in pool.map(lambda _: worker(), range(8)) for a in answers]
+
+    assert answers.count(None) == 50
+    assert answers.count(30) == 30
+    assert ApiRequestWindow.objects.get().requests == 80
+
+
+# --- One client's revocation or rotation leaves the others alone ----------------------------
+
+
+def test_deactivating_one_client_leaves_another_working(client):
+    first, first_token = api_client_create(name="first")
+    _, second_token = api_client_create(name="second")
+
+    assert api_client_deactivate(clients=[first]) == 1
+
+    assert post(client, [registration()], first_token).status_code == 403
+    assert post(client, [registration()], second_token).status_code == 200
+    assert Shop.objects.count() == 1
+
+
+def test_rotating_one_client_invalidates_only_its_old_token(client):
+    first, old_first_token = api_client_create(name="first")
+    _, second_token = api_client_create(name="second")
+
+    new_first_token = api_client_rotate(client=first)
+
+    assert post(client, [registration()], old_first_token).status_code == 401
+    assert post(client, [registration()], second_token).status_code == 200
+    assert post(client, [registration("toko-b")], new_first_token).status_code == 200
+    assert Shop.objects.count() == 2
+
+
+def test_a_secret_under_another_clients_prefix_is_unknown(client):
+    _, first_token = api_client_create(name="first")
+    second, _ = api_client_create(name="second")
+    secret = first_token.split("_", 2)[2]
+
+    response = post(client, [registration()], f"spp_{second.token_prefix}_{secret}")
+
+    assert response.status_code == 401
+    assert Shop.objects.count() == 0
+
+
+def test_admin_actions_change_only_the_selected_client(client, admin_client):
+    first, first_token = api_client_create(name="first")
+    second, second_token = api_client_create(name="second")
+    changelist = "/admin/performance/apiclient/"
+
+    rotated = admin_client.post(
+        changelist, {"action": "rotate_token", "_selected_action": [first.pk]}, follow=True
+    )
+    deactivated = admin_client.post(
+        changelist, {"action": "deactivate", "_selected_action": [second.pk]}, follow=True
+    )
+
+    new_first_token = re.search(r"spp_\w+_[\w-]+", rotated.content.decode())[0]
+    assert new_first_token != first_token
+    assert deactivated.status_code == 200
+    assert post(client, [registration()], first_token).status_code == 401
+    assert post(client, [registration()], second_token).status_code == 403
+    assert post(client, [registration()], new_first_token).status_code == 200
+    assert list(ApiClient.objects.order_by("name").values_list("name", "is_active")) == [
+        ("first", True),
+        ("second", False),
+    ]
+    assert sorted(LogEntry.objects.values_list("object_repr", "change_message")) == [
+        ("first", '[{"changed": {"fields": ["awalan token"]}}]'),
+        ("second", '[{"changed": {"fields": ["aktif"]}}]'),
+    ]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Bearer spp_\x00_x",
+        "Bearer spp_abc\x00def_secret",
+        "Bearer spp_" + "f" * 17 + "_secret",
+        "Bearer spp__secret",
+        "Bearer spp_abc_",
+        "Bearer " + "x" * 10000,
+        "Bearer spp_abc_sec ret",
+    ],
+)
+def test_malformed_tokens_are_unknown_without_a_query(client, header, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.post(
+            URL, data="[]", content_type="application/json", headers={"Authorization": header}
+        )
+
+    assert response.status_code == 401
+    assert response.json()["errors"][0]["reason"] == "unknown token"
+
+
+# --- Hostile bodies: each input once answered 500, was stored when it should not have been, or
+# (before 2000) failed the results update of its whole batch. Found by tests/test_api_fuzz.py
+# (NUL, a long shop name: 500 on PostgreSQL) and by probing; now each is a 400 that names the
+# event and stores nothing. ------------------------------------------------------------------
+
+NUL_OR_SURROGATE = "must not contain NUL characters or unpaired surrogates"
+CHAT = {"conversation": "c-1", "message": "m-1", "sender": "buyer", "buyer": "b"}
+
+
+@pytest.mark.parametrize(
+    ("body", "errors"),
+    [
+        pytest.param(
+            json.dumps([registration(), event("chat.message", id="c-1", text="a\x00b", **CHAT)]),
+            [{"index": 1, "reason": f"field 'text' {NUL_OR_SURROGATE}"}],
+            id="nul-in-text-postgresql-500",
+        ),
+        pytest.param(
+            json.dumps([registration(id="reg\x00")]),
+            [{"index": 0, "reason": f"field 'id' {NUL_OR_SURROGATE}"}],
+            id="nul-in-id-postgresql-500",
+        ),
+        pytest.param(
+            json.dumps([registration(id="reg-\ud800")]),
+            [{"index": 0, "reason": f"field 'id' {NUL_OR_SURROGATE}"}],
+            id="lone-surrogate-in-id-500",
+        ),
+        pytest.param(
+            json.dumps([registration(name="Toko \udc00")]),
+            [{"index": 0, "reason": f"field 'name' {NUL_OR_SURROGATE}"}],
+            id="lone-surrogate-in-name-500",
+        ),
+        pytest.param(
+            json.dumps([registration(at="0001-01-01T00:00:00+14:00")]),
+            [
+                {
+                    "index": 0,
+                    "reason": "field 'at' must be an ISO 8601 time with an offset (e.g. 2025-04-07T09:30:00+07:00), got \"0001-01-01T00:00:00+14:00\"",
+                }
+            ],
+            id="time-before-year-1-in-utc-500",
+        ),
+        pytest.param(
+            json.dumps([registration(at="9999-12-31T23:59:59-12:00")]),
+            [
+                {
+                    "index": 0,
+                    "reason": "field 'at' must be an ISO 8601 time with an offset (e.g. 2025-04-07T09:30:00+07:00), got \"9999-12-31T23:59:59-12:00\"",
+                }
+            ],
+            id="time-after-year-9999-in-utc-500",
+        ),
+        pytest.param(
+            json.dumps([registration("toko-a\n")]),
+            [
+                {
+                    "index": 0,
+                    "reason": "field 'shop' must be a shop code of 3-50 characters a-z, 0-9 or '-', got \"toko-a\\n\"",
+                }
+            ],
+            id="shop-code-with-trailing-newline-was-stored",
+        ),
+        pytest.param(
+            json.dumps([registration(at="1999-12-31T23:59:59+07:00")]),
+            [
+                {
+                    "index": 0,
+                    "reason": "field 'at' is before 2000-01-01 (WIB), the first day the rules cover",
+                }
+            ],
+            id="before-the-first-rule-set-failed-the-results-update",
+        ),
+        pytest.param(
+            json.dumps([registration(name="0" * 201)]),
+            [{"index": 0, "reason": "field 'name' is longer than 200 characters"}],
+            id="shop-name-over-its-column-postgresql-500",
+        ),
+        pytest.param(
+            "[" * 100_000 + "]" * 100_000,
+            [{"index": None, "reason": "body is not valid JSON: nested too deeply"}],
+            id="deep-nesting-500",
+        ),
+    ],
+)
+def test_hostile_body_is_400_and_stores_nothing(client, token, body, errors):
+    response = post(client, body, token)
+
+    assert response.status_code == 400
+    assert response.json() == {"errors": errors}
+    assert Event.objects.count() == 0
+    assert Shop.objects.count() == 0
+
+
+def test_emoji_and_other_astral_text_is_stored(client, token):
+    """Surrogate pairs in JSON are one character, not an unpaired surrogate."""
+    body = '[{"id": "r-\\ud83d\\ude00", "type": "shop.registered", "shop": "toko-a", '
+    body += '"at": "2025-01-01T08:00:00+07:00", "name": "Toko \\ud83d\\ude00", "tier": "regular"}]'
+
+    response = post(client, body, token)
+
+    assert response.status_code == 200
+    assert Shop.objects.get().name == "Toko \N{GRINNING FACE}"
+    assert Event.objects.get().event_id == "r-\N{GRINNING FACE}"
+
+
+def test_shop_name_limit_is_the_column_length():
+    assert Shop._meta.get_field("name").max_length == SHOP_NAME_MAX_LENGTH
+
+
+def test_database_down_is_the_documented_503(token, monkeypatch):
+    def unreachable(token):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr("performance.api.api_client_for_token", unreachable)
+
+    response = post(Client(raise_request_exception=False), [registration()], token)
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert response.json() == {
+        "errors": [{"index": None, "reason": "database unavailable; retry later"}]
     }

@@ -20,7 +20,8 @@ from django.utils import timezone
 
 from performance.event_types import NormalizedEvent, validate_event
 from performance.jobs import enqueue_results_update
-from performance.models import Event
+from performance.models import Event, RuleSet
+from performance.rules.calendar import wib_midnight
 from performance.services.guidelines import guideline_flags_raise
 from seller_portal.models import Shop
 
@@ -77,6 +78,15 @@ class _Batch:
         self.batch_ids: dict[str, tuple[str, int]] = {}
         # Events written by `store` whose seller messages are not checked yet (see `settled`).
         self.unchecked: list[NormalizedEvent] = []
+        # Results are computed under the rule set in force on an event's day, so an event
+        # before the first rule set could never be computed: it would fail the results
+        # update of its whole batch, every other shop's events included.
+        self.rules_from = (
+            RuleSet.objects.order_by("effective_from")
+            .values_list("effective_from", flat=True)
+            .first()
+        )
+        self.rules_start = None if self.rules_from is None else wib_midnight(self.rules_from)
 
     def error(self, position: int, reason: str) -> None:
         self.result.errors.append(IngestError(position, reason))
@@ -92,6 +102,12 @@ class _Batch:
             event, reasons = validate_event(raw)
             if reasons:
                 self.error(position, "; ".join(reasons))
+            elif self.rules_start is not None and event.at < self.rules_start:
+                self.error(
+                    position,
+                    f"field 'at' is before {self.rules_from:%Y-%m-%d} (WIB), the first day "
+                    "the rules cover",
+                )
             else:
                 _ = event.digest  # computed now, while the server still applies the last chunk
                 valid.append((position, event))

@@ -135,3 +135,5 @@ def _decode_with_json(raw: bytes) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         return Unreadable(f"not valid JSON: {exc.msg} at column {exc.colno}")
+    except RecursionError:  # "[[[[..." thousands deep: a short line that exhausts the stack
+        return Unreadable("not valid JSON: nested too deeply")
