@@ -50,6 +50,10 @@ def ping(request: HttpRequest) -> HttpResponse:
 
 
 DATABASE_DOWN = (OperationalError, InterfaceError)
+FALLBACK_PAGE = {
+    True: "<!DOCTYPE html><title>503</title><h1>Layanan sementara tidak tersedia</h1>",
+    False: "<!DOCTYPE html><title>500</title><h1>Terjadi kesalahan</h1>",
+}
 RETRY_AFTER_SECONDS = "30"
 
 
@@ -68,7 +72,10 @@ def server_error(request: HttpRequest) -> HttpResponse:
         reason = "database unavailable; retry later" if unavailable else "internal error"
         response = JsonResponse({"errors": [{"index": None, "reason": reason}]}, status=status)
     else:
-        html = loader.get_template("server_error.html").render({"unavailable": unavailable})
+        try:
+            html = loader.get_template("server_error.html").render({"unavailable": unavailable})
+        except Exception:  # noqa: BLE001 - the error page must not fail in its turn
+            html = FALLBACK_PAGE[unavailable]
         response = HttpResponse(html, status=status)
     if unavailable:
         response["Retry-After"] = RETRY_AFTER_SECONDS

@@ -298,6 +298,31 @@ def test_a_failing_page_answers_a_page_of_its_own_without_the_database(
 
 
 @pytest.mark.django_db
+def test_the_error_page_falls_back_to_plain_html_when_it_cannot_render(
+    client, make_user, monkeypatch
+):
+    from seller_portal import views
+
+    def broken(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    def no_template(name):
+        raise ValueError("Missing staticfiles manifest entry for 'css/portal.css'")
+
+    monkeypatch.setattr(views, "shops_for_user", broken)
+    monkeypatch.setattr(views.loader, "get_template", no_template)
+    client.force_login(make_user("pemilik"))
+    client.raise_request_exception = False
+
+    response = client.get("/")
+
+    assert (response.status_code, response.content.decode()) == (
+        503,
+        "<!DOCTYPE html><title>503</title><h1>Layanan sementara tidak tersedia</h1>",
+    )
+
+
+@pytest.mark.django_db
 def test_the_error_page_speaks_the_chosen_language(client, make_user, monkeypatch):
     from seller_portal import views
 
@@ -617,6 +642,13 @@ def test_postgresql_restarted_under_the_portal_fails_cleanly_and_recovers(tmp_pa
             "REDIS_URL": "",
         }
         manage = [sys.executable, "manage.py"]
+        subprocess.run(  # as docs/DEPLOY.md deploys: static files from the manifest
+            [*manage, "collectstatic", "--no-input", "-v0"],
+            cwd=BASE_DIR,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
         subprocess.run(
             [*manage, "migrate", "--no-input"],
             cwd=BASE_DIR,
