@@ -59,7 +59,7 @@ format: install-dev
 
 # Compile translations after editing locale/*/LC_MESSAGES/django.po (needs GNU gettext).
 messages: install
-	$(PY) manage.py makemessages -l id -l en --ignore=.venv
+	$(PY) manage.py makemessages -l en --ignore=.venv
 	$(PY) manage.py compilemessages --ignore=.venv
 
 worker: install

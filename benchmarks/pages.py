@@ -15,7 +15,6 @@ import argparse
 import http.client
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -23,11 +22,7 @@ import tempfile
 import threading
 import time
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from benchmarks.server import free_port, production_env, start_gunicorn, stop_gunicorn
 
 
 def _session_for_busiest_shop() -> tuple[str, str]:
@@ -135,40 +130,9 @@ def main() -> None:
     )
     args = parser.parse_args()
     cookie, code = _session_for_busiest_shop()
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DJANGO_DEBUG": "false",
-        "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "benchmark-only-secret"),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_HTTPS": "false",  # plain HTTP on loopback, no TLS proxy in front
-    }
-    # Production static storage needs its manifest.
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], env=env, check=True
-    )
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "seller_portal.wsgi",
-            "--workers",
-            "4",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-    )
+    port = free_port()
+    server = start_gunicorn(production_env(os.environ.get("DATABASE_URL")), port, workers=4)
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
         _load(port, "/ping", cookie, 4, 1.0)  # warm up every worker
         _load(port, f"/toko/{code}/", cookie, 4, 1.0)
         measure = _wrk if args.client == "wrk" else _python_client
@@ -183,8 +147,7 @@ def main() -> None:
         ratio = results["dashboard"] / results["minimal view /ping"]
         print(f"dashboard p95 / minimal p95 = {ratio:.1f}×")
     finally:
-        server.terminate()
-        server.wait()
+        stop_gunicorn(server)
 
 
 if __name__ == "__main__":

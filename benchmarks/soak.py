@@ -65,7 +65,6 @@ import os
 import random
 import re
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -80,7 +79,15 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import quote, urlencode, urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
+from benchmarks.server import (
+    ROOT,
+    children,
+    free_port,
+    production_env,
+    start_gunicorn,
+    stop_gunicorn,
+)
+
 PASSWORD = "demo12345"  # seed_demo's published password: a scratch database on loopback only
 PAGE_KINDS = (
     "dashboard",
@@ -506,30 +513,6 @@ def _api_client(
 # --- The server and its memory -----------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _server_env(database_url: str) -> dict[str, str]:
-    """The production environment of docs/DEPLOY.md, on loopback; nothing inherited that
-    could point the portal elsewhere (a test run's settings module, database, Redis)."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "EVENTS_API", "RESULTS_"))
-    }
-    return env | {
-        "DJANGO_SETTINGS_MODULE": "seller_portal.settings",
-        "DATABASE_URL": database_url,
-        "DJANGO_DEBUG": "false",
-        "DJANGO_SECRET_KEY": os.urandom(32).hex(),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_HTTPS": "false",  # plain HTTP on loopback, no TLS proxy in front
-    }
-
-
 def _rss_mb(pid: int) -> float | None:
     try:
         with open(f"/proc/{pid}/status") as status:
@@ -551,21 +534,6 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as stat:
-                fields = stat.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(entry))
-    return sorted(found)
-
-
 @dataclass
 class Sample:
     at: float  # seconds since the load started
@@ -583,7 +551,7 @@ class Sample:
 
 
 def _sample(master: int, url: str, at: float, tallies: list[Tally]) -> Sample:
-    pids = _children(master)
+    pids = children(master)
     workers = {pid: rss for pid in pids if (rss := _rss_mb(pid)) is not None}
     return Sample(
         at=at,
@@ -595,62 +563,6 @@ def _sample(master: int, url: str, at: float, tallies: list[Tally]) -> Sample:
         cpu=sum(_cpu_seconds(pid) for pid in [master, *pids]),
         load=os.getloadavg()[0],
     )
-
-
-def _start_server(env: dict, port: int, workers: int, log) -> subprocess.Popen:
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        env=env,
-        cwd=ROOT,
-        check=True,
-        timeout=300,
-    )
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "seller_portal.wsgi",
-            *("--workers", str(workers), "--bind", f"127.0.0.1:{port}"),
-            *("--timeout", str(int(REQUEST_TIMEOUT)), "--log-level", "warning"),
-        ],
-        env=env,
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    started = time.monotonic()
-    while time.monotonic() - started < 60:
-        if server.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {server.returncode} while starting")
-        if len(_children(server.pid)) == workers:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                return server
-            except OSError:
-                pass
-        time.sleep(0.2)
-    raise RuntimeError("gunicorn did not start within 60 s")
-
-
-def _stop_server(server: subprocess.Popen) -> None:
-    """SIGTERM (gunicorn stops its workers gracefully), then SIGKILL for what is left."""
-    workers = _children(server.pid)
-    if server.poll() is None:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-    for pid in workers:
-        try:
-            with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
-                ours = b"gunicorn" in cmdline.read()
-            if ours:
-                os.kill(pid, signal.SIGKILL)
-        except OSError:
-            pass  # already gone
 
 
 # --- The run ------------------------------------------------------------------------------------
@@ -710,7 +622,7 @@ def run(options: argparse.Namespace) -> Report:
     report = Report()
     server = None
     workdir = tempfile.TemporaryDirectory(prefix="soak-")
-    env = _server_env(url)
+    env = production_env(url)
     try:
         print(
             f"scratch database {_database_name(url)}: {options.sellers} shops × "
@@ -731,10 +643,12 @@ def run(options: argparse.Namespace) -> Report:
         )
         data = json.loads(prepared.read_text(encoding="utf-8"))
         shops = data["shops"]
-        port = _free_port()
+        port = free_port()
         log_path = Path(workdir.name) / "gunicorn.log"
         with log_path.open("w") as log:
-            server = _start_server(env, port, options.workers, log)
+            server = start_gunicorn(
+                env, port, workers=options.workers, log=log, timeout=int(REQUEST_TIMEOUT)
+            )
         master = server.pid
 
         started = time.perf_counter()
@@ -814,7 +728,7 @@ def run(options: argparse.Namespace) -> Report:
         report.worker_pids_changed = any(p != pids[0] for p in pids)
     finally:
         if server is not None:
-            _stop_server(server)
+            stop_gunicorn(server)
             report.connections_after = _settled_connections(url)
             log_text = (Path(workdir.name) / "gunicorn.log").read_text(errors="replace")
             report.server_log_errors = [

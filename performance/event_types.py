@@ -28,8 +28,15 @@ VIOLATIONS = ("duplicate", "light", "manipulation", "medium", "fraud", "heavy")
 COMMON_FIELDS = ("id", "type", "shop", "at")
 # JSON can escape a NUL character or a lone UTF-16 surrogate ("\u0000", "\ud800"), but
 # PostgreSQL stores neither and UTF-8 cannot encode a surrogate: no event may carry them.
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]").search
 _SURROGATE = re.compile("[\ud800-\udfff]").search
+
+
+def _storable(text: str) -> bool:
+    """No NUL and no lone surrogate; `in` and isascii() first, being far cheaper than a search
+    and enough for plain ASCII text."""
+    return "\x00" not in text and (text.isascii() or not _SURROGATE(text))
+
+
 UNSTORABLE_REASON = "must not contain NUL characters or unpaired surrogates"
 
 
@@ -343,7 +350,7 @@ def _check_field(spec: Field, value: Any) -> str | None:
         # References and names identify something; only message text may be empty.
         if (spec.kind == "ref" or name == "name") and not value.strip():
             return f"field '{name}' must not be empty"
-        if _UNSTORABLE(value):
+        if not _storable(value):
             return f"field '{name}' {UNSTORABLE_REASON}"
         return None
     if spec.kind == "int":
@@ -383,16 +390,9 @@ def _field_check(spec: Field) -> Callable[[Any], bool]:
                 type(value) is str
                 and len(value) <= limit
                 and bool(value.strip())
-                and "\x00" not in value
-                and (value.isascii() or not _SURROGATE(value))
+                and _storable(value)
             )
-        # `in` and isascii() are far cheaper than a search, and most text is plain ASCII.
-        return lambda value: (
-            type(value) is str
-            and len(value) <= limit
-            and "\x00" not in value
-            and (value.isascii() or not _SURROGATE(value))
-        )
+        return lambda value: type(value) is str and len(value) <= limit and _storable(value)
     if spec.kind == "int":
         low = spec.minimum if spec.minimum is not None else -math.inf
         high = spec.maximum if spec.maximum is not None else math.inf
@@ -428,8 +428,7 @@ def _accept(obj: Any) -> NormalizedEvent | None:
         type(event_id) is not str
         or len(event_id) > ID_MAX_LENGTH
         or not event_id.strip()
-        or "\x00" in event_id
-        or (not event_id.isascii() and _SURROGATE(event_id))
+        or not _storable(event_id)
     ):
         return None
     if type(type_name) is not str or (plan := _PLANS.get(type_name)) is None:
@@ -470,7 +469,7 @@ def _validate_with_reasons(obj: Any) -> tuple[NormalizedEvent | None, list[str]]
         errors.append(f"field 'id' must be a non-empty string, got {_describe(event_id)}")
     elif len(event_id) > ID_MAX_LENGTH:
         errors.append(f"field 'id' is longer than {ID_MAX_LENGTH} characters")
-    elif _UNSTORABLE(event_id):
+    elif not _storable(event_id):
         errors.append(f"field 'id' {UNSTORABLE_REASON}")
 
     shop = obj.get("shop")

@@ -48,5 +48,20 @@ def registration(
     return event("shop.registered", id=id or f"reg-{shop}", shop=shop, at=at, name=name, tier=tier)
 
 
+def cancelled_in_verification(shop: str = "toko-a", count: int = 5) -> list[dict]:
+    """`count` orders cancelled in verification on Wednesday 9 April 2025: five make the weekly
+    CANCELLATION_ABUSE penalty of the week from Sunday 6 April."""
+    return [
+        event(
+            "order.cancelled_in_verification",
+            id=f"{shop}-c-{n}",
+            shop=shop,
+            order=f"INV/{n}",
+            at="2025-04-09T12:00:00+07:00",
+        )
+        for n in range(count)
+    ]
+
+
 def jsonl(*events) -> str:
     return "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in events)

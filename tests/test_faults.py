@@ -18,7 +18,6 @@ import http.client
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -33,6 +32,7 @@ from django.db.utils import InterfaceError, OperationalError
 from django.utils import timezone
 
 from appeals.models import EnforcementRecord
+from benchmarks.server import children, free_port, production_env, start_gunicorn, stop_gunicorn
 from performance import jobs
 from performance.models import (
     CsWeek,
@@ -49,7 +49,7 @@ from performance.services.recalculation import results_recalculate
 from seller_portal import clock
 from seller_portal import jobs as queueing
 from seller_portal.demo import demo_events
-from tests.helpers import PASSWORD, event, registration
+from tests.helpers import PASSWORD, cancelled_in_verification, registration
 
 BASE_DIR = Path(settings.BASE_DIR)
 DOWN = "redis://127.0.0.1:1/15?socket_connect_timeout=1"  # nothing listens on port 1
@@ -115,20 +115,6 @@ def reconcile_counts(**counts) -> dict:
     return {"requeued": 0, "waiting": 0, "given_up": 0, "periodic_started": 0} | counts
 
 
-def cancelled_orders(shop: str, n: int) -> list[dict]:
-    """`n` orders cancelled in verification in the week of 6 April 2025 (a weekly penalty)."""
-    return [
-        event(
-            "order.cancelled_in_verification",
-            id=f"{shop}-c{i}",
-            shop=shop,
-            order=f"INV/{i}",
-            at="2025-04-09T12:00:00+07:00",
-        )
-        for i in range(n)
-    ]
-
-
 # --- Redis down -----------------------------------------------------------------------------
 
 
@@ -144,7 +130,7 @@ def test_events_stored_while_redis_is_down_are_recomputed_once_it_is_back(
 ):
     monkeypatch.setattr(clock, "today", lambda: date(2025, 4, 14))
     _, token = api_client_create(name="marketplace")
-    batch = [registration(), *cancelled_orders("toko-a", 5)]
+    batch = [registration(), *cancelled_in_verification("toko-a", 5)]
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -422,18 +408,11 @@ def start_worker(log: Path) -> subprocess.Popen:
 
 def kill_with_children(pid: int) -> None:
     """SIGKILL a process and every descendant, as a machine or container dying would."""
-    children: dict[int, list[int]] = {}
-    for stat in glob.glob("/proc/[0-9]*/stat"):
-        try:
-            fields = Path(stat).read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        children.setdefault(int(fields[1]), []).append(int(stat.split("/")[2]))
     todo, family = [pid], []
     while todo:
         current = todo.pop()
         family.append(current)
-        todo.extend(children.get(current, []))
+        todo.extend(children(current))
     for member in family:
         os.kill(member, signal.SIGKILL)
     assert len(family) >= 2, "the worker had no work horse to kill"
@@ -546,12 +525,6 @@ def test_a_worker_killed_mid_batch_leaves_nothing_and_the_rerun_gives_the_same_r
 # --- PostgreSQL restarted under a running portal -------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class PrivateCluster:
     """A throwaway PostgreSQL cluster of the machine's own binaries, on a free port."""
 
@@ -632,23 +605,8 @@ def test_postgresql_restarted_under_the_portal_fails_cleanly_and_recovers(tmp_pa
     try:
         cluster.start()
         cluster.run("createdb", "-h", "127.0.0.1", "-p", cluster.port, "-U", "postgres", "portal")
-        env = os.environ | {
-            "DJANGO_SETTINGS_MODULE": "seller_portal.settings",
-            "DATABASE_URL": cluster.url("portal"),
-            "DJANGO_DEBUG": "false",
-            "DJANGO_SECRET_KEY": "restart-test-key-not-secret",
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-            "DJANGO_HTTPS": "false",
-            "REDIS_URL": "",
-        }
+        env = production_env(cluster.url("portal"))
         manage = [sys.executable, "manage.py"]
-        subprocess.run(  # as docs/DEPLOY.md deploys: static files from the manifest
-            [*manage, "collectstatic", "--no-input", "-v0"],
-            cwd=BASE_DIR,
-            env=env,
-            check=True,
-            capture_output=True,
-        )
         subprocess.run(
             [*manage, "migrate", "--no-input"],
             cwd=BASE_DIR,
@@ -665,31 +623,9 @@ def test_postgresql_restarted_under_the_portal_fails_cleanly_and_recovers(tmp_pa
             text=True,
         ).stdout.split()[-1]
         port = free_port()
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "seller_portal.wsgi",
-                "--workers",
-                "1",
-                "--bind",
-                f"127.0.0.1:{port}",
-            ],
-            cwd=BASE_DIR,
-            env=env,
-            stdout=(tmp_path / "gunicorn.log").open("wb"),
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                status, _, html = get(port, "/toko/toko-a/", session)
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
+        log = (tmp_path / "gunicorn.log").open("wb")
+        server = start_gunicorn(env, port, workers=1, log=log)
+        status, _, html = get(port, "/toko/toko-a/", session)
         assert status == 200 and "Toko A" in html
 
         # A restart between two requests: the kept connection is dead, the health check at
@@ -722,8 +658,7 @@ def test_postgresql_restarted_under_the_portal_fails_cleanly_and_recovers(tmp_pa
         assert server.poll() is None
     finally:
         if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
+            stop_gunicorn(server)
         cluster.remove()
 
 

@@ -204,3 +204,28 @@ def test_the_admin_offers_unlock_and_not_row_deletion(client, owner, support):
 
     assert 'value="unlock"' in html
     assert 'value="delete_selected"' not in html
+
+
+def test_the_failed_sign_in_list_costs_the_same_for_5_and_25_rows(
+    client, support, django_assert_max_num_queries
+):
+    from seller_portal.models import LoginFailure
+
+    client.force_login(support)
+    url = "/admin/seller_portal/loginfailure/"
+
+    def add(count):
+        LoginFailure.objects.bulk_create(
+            LoginFailure(username=f"nama-{n}", ip="10.0.0.1") for n in range(count)
+        )
+
+    add(5)
+    # session, user, 2 × permissions, 2 × count, rows, date hierarchy (range and days)
+    with django_assert_max_num_queries(9) as five:
+        response = client.get(url)
+    assert len(response.context["cl"].result_list) == 5
+    add(20)
+    with django_assert_max_num_queries(9) as twenty_five:
+        response = client.get(url)
+    assert len(response.context["cl"].result_list) == 25
+    assert len(twenty_five.captured_queries) == len(five.captured_queries)

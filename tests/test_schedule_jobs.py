@@ -13,7 +13,7 @@ from performance import jobs
 from performance.models import JobRun, Penalty, ScoreSnapshot
 from performance.services.ingest import events_ingest
 from performance.services.penalties import penalties_run_week
-from tests.helpers import event, registration
+from tests.helpers import cancelled_in_verification, registration
 
 WIB = ZoneInfo("Asia/Jakarta")
 
@@ -91,16 +91,7 @@ WEEK = {"week_start": "2025-04-06"}
 
 
 def shop_with_cancellations(code="toko-a", count=5):
-    cancelled = [
-        event(
-            "order.cancelled_in_verification",
-            id=f"{code}-c-{n}",
-            shop=code,
-            order=f"INV/{n}",
-            at="2025-04-09T12:00:00+07:00",
-        )
-        for n in range(count)
-    ]
+    cancelled = cancelled_in_verification(code, count)
     result = events_ingest(items=enumerate([registration(code), *cancelled], start=1))
     assert result.errors == []
     return result.earliest_by_shop.popitem()[0]
