@@ -1,15 +1,46 @@
 import math
+from datetime import datetime
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django.views.decorators.debug import sensitive_variables
 
 from seller_portal import clock
-from seller_portal.lockout import client_ip, locked_until
+from seller_portal.lockout import Locked, client_ip, count_attempt, refused_until
 
 
-class LoginForm(AuthenticationForm):
+class LockoutMessageMixin:
+    """For an AuthenticationForm: a sign-in refused by the lockout says so, with the minutes
+    left, instead of calling the password wrong (it was not checked)."""
+
+    def get_invalid_login_error(self):
+        until = refused_until(self.request)
+        if until is not None:
+            return locked_error(until)
+        return super().get_invalid_login_error()
+
+
+def minutes_left(until: datetime) -> int:
+    return max(1, math.ceil((until - clock.now()).total_seconds() / 60))
+
+
+def locked_error(until: datetime) -> forms.ValidationError:
+    minutes = minutes_left(until)
+    return forms.ValidationError(
+        ngettext(
+            "Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam %(minutes)d menit.",
+            "Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam %(minutes)d menit.",
+            minutes,
+        )
+        % {"minutes": minutes},
+        code="locked",
+    )
+
+
+class LoginForm(LockoutMessageMixin, AuthenticationForm):
     # Django ships no Indonesian text for these two messages.
     error_messages = {
         "invalid_login": _(
@@ -19,18 +50,38 @@ class LoginForm(AuthenticationForm):
         "inactive": _("Akun ini tidak aktif."),
     }
 
-    def clean(self):
-        username = self.cleaned_data.get("username")
-        until = username and locked_until(username, client_ip(self.request))
-        if until:
-            minutes = max(1, math.ceil((until - clock.now()).total_seconds() / 60))
+
+class LockoutPasswordChangeForm(PasswordChangeForm):
+    """Django's password change, its old password checked under the sign-in lockout: each try
+    is counted (against the user's name, from the request's address) before the password is
+    hashed, and none is checked while the name is locked. Without it, a stolen session could
+    guess the password here without limit."""
+
+    def __init__(self, user, *args, request: HttpRequest | None = None, **kwargs):
+        self.request = request
+        super().__init__(user, *args, **kwargs)
+
+    @sensitive_variables("old_password")
+    def clean_old_password(self):
+        old_password = self.cleaned_data["old_password"]
+        try:
+            attempt = count_attempt(self.user.get_username(), client_ip(self.request))
+        except Locked as locked:
+            minutes = minutes_left(locked.until)
             raise forms.ValidationError(
                 ngettext(
-                    "Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam %(minutes)d menit.",
-                    "Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam %(minutes)d menit.",
+                    "Terlalu banyak percobaan kata sandi yang salah. Kata sandi belum dapat "
+                    "diubah; coba lagi dalam %(minutes)d menit.",
+                    "Terlalu banyak percobaan kata sandi yang salah. Kata sandi belum dapat "
+                    "diubah; coba lagi dalam %(minutes)d menit.",
                     minutes,
                 )
                 % {"minutes": minutes},
                 code="locked",
+            ) from None
+        if not self.user.check_password(old_password):
+            raise forms.ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
             )
-        return super().clean()
+        attempt.succeeded()
+        return old_password

@@ -68,7 +68,8 @@ class Membership(models.Model):
 
 
 class LoginFailure(models.Model):
-    """One failed sign-in: enough of them lock the name out for a while (`lockout.py`)."""
+    """One failed sign-in, or one whose password is still being checked: enough of them lock
+    the name out for a while (`lockout.py`)."""
 
     username = models.CharField(_("nama pengguna"), max_length=150)  # as typed, case-folded
     ip = models.GenericIPAddressField(_("alamat IP"), null=True, blank=True)

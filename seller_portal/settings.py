@@ -34,7 +34,7 @@ INSTALLED_APPS = [
     "seller_portal.apps.SellerPortalConfig",
     "performance.apps.PerformanceConfig",
     "appeals.apps.AppealsConfig",
-    "django.contrib.admin",
+    "seller_portal.apps.PortalAdminConfig",  # django.contrib.admin, its site under the lockout
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
