@@ -137,12 +137,6 @@ def _locked_until(
     return max(ends) if ends else None
 
 
-def locked_until(username: str, ip: str | None) -> datetime | None:
-    """When the lock on this name (from this address) ends, or None when there is none: a
-    look, for display; deciding goes through `count_attempt`."""
-    return _locked_until(router.db_for_read(LoginFailure), lock_key(username), ip)
-
-
 _REFUSED = "_lockout_refused_until"
 
 
