@@ -66,7 +66,8 @@ def children(pid: int) -> list[int]:
 def start_gunicorn(
     env: dict, port: int, *, workers: int, log=None, timeout: int = 30
 ) -> subprocess.Popen:
-    """collectstatic, then gunicorn with `workers` sync workers (request `timeout` in s)."""
+    """collectstatic, then gunicorn as deployed (seller_portal/gunicorn_conf.py) with `workers`
+    sync workers (request `timeout` in s)."""
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
         env=env,
@@ -79,6 +80,7 @@ def start_gunicorn(
             sys.executable,
             "-m",
             "gunicorn",
+            *("--config", "python:seller_portal.gunicorn_conf"),
             "seller_portal.wsgi",
             *("--workers", str(workers), "--bind", f"127.0.0.1:{port}"),
             *("--timeout", str(timeout), "--log-level", "warning"),

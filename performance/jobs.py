@@ -19,6 +19,7 @@ from django.utils import timezone
 from performance.models import JobRun
 from performance.rules.calendar import WIB, last_monday, penalty_week_start, wib_date
 from performance.services.cs_evaluation import cs_evaluate_week
+from performance.services.guidelines import guideline_flags_check
 from performance.services.holiday_mode import holiday_mode_apply_events
 from performance.services.penalties import (
     penalties_issue_for_events,
@@ -72,11 +73,20 @@ def _results_update(run: JobRun) -> dict:
     )
 
 
+def _guideline_check(run: JobRun) -> dict:
+    return guideline_flags_check(
+        after_id=run.params["after_id"],
+        through_id=run.params["through_id"],
+        received_at=datetime.fromisoformat(run.params["received_at"]),
+    )
+
+
 HANDLERS = {
     "weekly_rules": _weekly_rules,
     "monthly_rules": _monthly_rules,
     "score_refresh": _score_refresh,
     "results_update": _results_update,
+    "guideline_check": _guideline_check,
 }
 
 
@@ -130,11 +140,31 @@ def _fan_out(
     kind: str, run_date: date, params: dict, shop_ids: list[int], triggered_by: str
 ) -> JobRun:
     """A parent run and one batch per BATCH_SIZE shops, each enqueued after commit."""
+    return _fan_out_batches(
+        kind,
+        run_date,
+        params,
+        [{"shop_ids": shop_ids[i : i + BATCH_SIZE]} for i in range(0, len(shop_ids), BATCH_SIZE)],
+        triggered_by,
+        summary={"shops": len(shop_ids)},
+    )
+
+
+def _fan_out_batches(
+    kind: str,
+    run_date: date,
+    params: dict,
+    batch_params: list[dict],
+    triggered_by: str,
+    summary: dict | None = None,
+) -> JobRun:
+    """A parent run (`params` and `summary`) and one batch per entry of `batch_params` (each
+    over `params`), every batch enqueued after commit."""
     with transaction.atomic():
         parent = JobRun.objects.create(
             kind=kind,
             run_date=run_date,
-            params=params | {"shops": len(shop_ids)},
+            params=params | (summary or {}),
             status=JobRun.Status.RUNNING,
             started_at=timezone.now(),
             triggered_by=triggered_by,
@@ -144,10 +174,10 @@ def _fan_out(
                 kind=kind,
                 run_date=run_date,
                 parent=parent,
-                params=params | {"shop_ids": shop_ids[i : i + BATCH_SIZE]},
+                params=params | extra,
                 triggered_by=triggered_by,
             )
-            for i in range(0, len(shop_ids), BATCH_SIZE)
+            for extra in batch_params
         )
         for batch in batches:
             jobs.enqueue(run_job, batch.pk, retries=RETRIES, job_id=rq_job_id(batch.pk))
@@ -194,6 +224,29 @@ def enqueue_results_update(*, since_by_shop: dict, triggered_by: str = "ingest")
     today = clock.today()
     params = {"since": since.isoformat(), "as_of": today.isoformat()}
     return _fan_out("results_update", today, params, sorted(since_by_shop), triggered_by)
+
+
+GUIDELINE_BATCH_IDS = 20_000  # event ids per guideline-check batch
+
+
+def enqueue_guideline_check(
+    *, after_id: int, through_id: int, received_at: datetime, triggered_by: str = "ingest"
+) -> JobRun:
+    """After an ingestion batch commits: check its seller chat messages (the events with ids
+    in (after_id, through_id] received at `received_at`), in batches of event ids.
+
+    The check is separate from storing, so that no message, however slow or broken its
+    check, can fail or slow down the batch that carries it."""
+    params = {
+        "after_id": after_id,
+        "through_id": through_id,
+        "received_at": received_at.isoformat(),
+    }
+    batches = [
+        {"after_id": low, "through_id": min(low + GUIDELINE_BATCH_IDS, through_id)}
+        for low in range(after_id, through_id, GUIDELINE_BATCH_IDS)
+    ]
+    return _fan_out_batches("guideline_check", clock.today(), params, batches, triggered_by)
 
 
 # --- Reconciliation: the database says what is pending; RQ only carries it.

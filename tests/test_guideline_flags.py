@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+from datetime import datetime
 from io import StringIO
 
 import pytest
@@ -10,11 +11,13 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from appeals.models import EnforcementRecord, Notice
-from performance.models import GuidelineFlag
+from performance.models import Event, GuidelineFlag, JobRun
+from performance.services.api_clients import api_client_create
 from performance.services.guidelines import (
     FlagReviewError,
     guideline_flag_confirm,
     guideline_flag_dismiss,
+    guideline_flags_check,
 )
 from performance.services.ingest import events_ingest
 from tests.helpers import event
@@ -36,10 +39,24 @@ def message(n, sender, text, at="2025-04-08T10:00:00+07:00"):
 
 
 @pytest.fixture
-def flagged(make_shop):
+def ingest(settings, django_capture_on_commit_callbacks):
+    """`events_ingest` followed, as after a commit, by the jobs it starts, run in-process:
+    the guideline check (results updates are left out of these tests)."""
+    settings.JOBS_IN_PROCESS = True
+    settings.RESULTS_UPDATE_AFTER_INGEST = False
+
+    def ingest(items):
+        with django_capture_on_commit_callbacks(execute=True):
+            return events_ingest(items=items)
+
+    return ingest
+
+
+@pytest.fixture
+def flagged(make_shop, ingest):
     shop = make_shop()
-    assert events_ingest(
-        items=enumerate(
+    assert ingest(
+        enumerate(
             [
                 message(1, "buyer", "Kak, WA kamu berapa? 0812-3456-7890 ini nomor saya"),
                 message(2, "seller", "Hubungi WA kami di 0812-3456-7890 ya kak, transfer langsung"),
@@ -62,10 +79,10 @@ def test_every_stored_seller_message_is_checked_and_buyer_messages_are_not(flagg
     ]
 
 
-def test_re_importing_raises_no_second_flag(flagged):
+def test_re_importing_raises_no_second_flag(flagged, ingest):
     assert (
-        events_ingest(
-            items=enumerate(
+        ingest(
+            enumerate(
                 [
                     message(
                         2, "seller", "Hubungi WA kami di 0812-3456-7890 ya kak, transfer langsung"
@@ -194,12 +211,14 @@ def test_cek_pesan_works_without_script(flagged, client, make_user):
     assert "<mark>tolong batalkan</mark>" in html
 
 
-def test_guidelines_page_query_budget(flagged, client, make_user, django_assert_num_queries):
+def test_guidelines_page_query_budget(
+    flagged, client, make_user, django_assert_num_queries, ingest
+):
     client.force_login(make_user("pemilik", shop=flagged))
     with django_assert_num_queries(6):
         assert client.get("/toko/toko-a/pedoman-chat/").status_code == 200
     more = [message(10 + n, "seller", f"tf langsung ke BCA 12345678{n:02d}") for n in range(12)]
-    assert events_ingest(items=enumerate(more)).ok
+    assert ingest(enumerate(more)).ok
     with django_assert_num_queries(6):
         assert client.get("/toko/toko-a/pedoman-chat/").status_code == 200
 
@@ -248,3 +267,153 @@ def test_check_messages_reports_bad_lines_without_a_traceback(tmp_path):
         "line 2: not valid JSON: Expecting value",
         "line 3: expected an object with 'id' and 'text'",
     ]
+
+
+# --- The check is a job of its own, after the batch commits (issue: hostile input).
+
+
+def _guideline_runs():
+    return JobRun.objects.filter(kind="guideline_check")
+
+
+def test_ingestion_stores_without_checking_and_queues_the_check_after_commit(
+    make_shop, monkeypatch, settings, django_capture_on_commit_callbacks
+):
+    """Given a check that would fail, ingestion never calls it: the batch is stored and the
+    check waits in a job row for a worker."""
+    settings.JOBS_IN_PROCESS = False
+    settings.RESULTS_UPDATE_AFTER_INGEST = False
+    make_shop()
+    monkeypatch.setattr("performance.services.guidelines.check_text", _broken_check)
+    enqueued = []
+    monkeypatch.setattr(
+        "seller_portal.jobs.enqueue_now", lambda func, *args, **kw: enqueued.append(args)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        result = events_ingest(
+            items=enumerate([message(1, "seller", "WA 0812-3456-7890"), message(2, "buyer", "ok")])
+        )
+    assert (result.ok, result.stored, Event.objects.count()) == (True, 2, 2)
+    assert GuidelineFlag.objects.count() == 0
+    parent = _guideline_runs().get(parent__isnull=True)
+    batch = _guideline_runs().get(parent=parent)
+    first, last = Event.objects.order_by("pk").values_list("pk", flat=True)
+    assert batch.status == "queued"
+    assert batch.params["after_id"] < first
+    assert batch.params["through_id"] == last
+    assert enqueued == [(batch.pk,)]
+
+
+def _broken_check(text):
+    raise RuntimeError("the checker is broken")
+
+
+def test_a_batch_without_seller_messages_queues_no_check(make_shop, ingest):
+    make_shop()
+    assert ingest(enumerate([message(1, "buyer", "WA saya 0812-3456-7890")])).stored == 1
+    assert not _guideline_runs().exists()
+
+
+def test_a_message_whose_check_fails_is_counted_and_the_others_are_flagged(
+    make_shop, ingest, monkeypatch
+):
+    from performance.rules.guidelines import check_text
+
+    def check(text):
+        if "meledak" in text:
+            raise RuntimeError("boom")
+        return check_text(text)
+
+    monkeypatch.setattr("performance.services.guidelines.check_text", check)
+    make_shop()
+    result = ingest(
+        enumerate(
+            [
+                message(1, "seller", "pesan meledak 0812-3456-7890"),
+                message(2, "seller", "Hubungi WA kami di 0812-3456-7890"),
+            ]
+        )
+    )
+    assert (result.ok, result.stored) == (True, 2)
+    assert list(GuidelineFlag.objects.values_list("event__event_id", "rule")) == [
+        ("m2", "OFF_PLATFORM_CONTACT")
+    ]
+    parent = _guideline_runs().get(parent__isnull=True)
+    assert (parent.status, parent.counts) == (
+        "succeeded",
+        {"messages_checked": 1, "messages_failed": 1, "flags_raised": 1, "batches": 1},
+    )
+
+
+def test_the_check_is_idempotent_and_leaves_reviewed_flags_alone(flagged, make_user):
+    flag = GuidelineFlag.objects.get(rule="OFF_PLATFORM_PAYMENT")
+    guideline_flag_dismiss(flag=flag, reviewer=make_user("peninjau"), reason="salah baca")
+    batch = _guideline_runs().get(parent__isnull=False)
+    counts = guideline_flags_check(
+        after_id=batch.params["after_id"],
+        through_id=batch.params["through_id"],
+        received_at=datetime.fromisoformat(batch.params["received_at"]),
+    )
+    assert counts == {"messages_checked": 2, "messages_failed": 0, "flags_raised": 0}
+    assert sorted(GuidelineFlag.objects.values_list("rule", "status")) == [
+        ("OFF_PLATFORM_CONTACT", "open"),
+        ("OFF_PLATFORM_PAYMENT", "dismissed"),
+    ]
+
+
+def test_the_check_covers_its_own_batch_only(flagged, ingest):
+    """A later batch's messages in the same id range but received at another time are left to
+    that batch's own check."""
+    first = _guideline_runs().get(parent__isnull=False)
+    assert ingest(enumerate([message(20, "seller", "WA 0813-1111-2222 ya")])).ok
+    counts = guideline_flags_check(
+        after_id=first.params["after_id"],
+        through_id=Event.objects.order_by("-pk").values_list("pk", flat=True).first(),
+        received_at=datetime.fromisoformat(first.params["received_at"]),
+    )
+    assert counts["messages_checked"] == 2
+    assert GuidelineFlag.objects.filter(event__event_id="m20").count() == 1  # by its own job
+
+
+def test_a_large_batch_is_checked_in_batches_of_event_ids(make_shop, ingest, monkeypatch):
+    monkeypatch.setattr("performance.jobs.GUIDELINE_BATCH_IDS", 2)
+    make_shop()
+    texts = [f"WA saya 0812-3456-78{n:02d}" for n in range(5)]
+    assert ingest(enumerate(message(n, "seller", t) for n, t in enumerate(texts))).stored == 5
+    parent = _guideline_runs().get(parent__isnull=True)
+    ranges = [
+        (params["after_id"], params["through_id"])
+        for params in parent.batches.order_by("pk").values_list("params", flat=True)
+    ]
+    # Consecutive ranges of at most 2 ids from the parent's start to its end.
+    assert ranges[0][0] == parent.params["after_id"]
+    assert ranges[-1][1] == parent.params["through_id"]
+    assert all(low < high <= low + 2 for low, high in ranges)
+    assert all(ranges[i][1] == ranges[i + 1][0] for i in range(len(ranges) - 1))
+    assert parent.counts["flags_raised"] == 5
+    assert GuidelineFlag.objects.count() == 5
+
+
+def test_an_api_batch_of_hostile_messages_is_stored_without_being_checked(
+    make_shop, client, settings, monkeypatch
+):
+    """The assessment's batch: 40 seller messages of 5,000 characters built to make the
+    checker backtrack. The request stores them and checks none."""
+    settings.RESULTS_UPDATE_AFTER_INGEST = False
+    checked = []
+    monkeypatch.setattr("performance.services.guidelines.check_text", checked.append)
+    _api_client, token = api_client_create(name="marketplace")
+    make_shop()
+    hostile = [("www " + "a-b." * 1249), ("x@" + "a-" * 2499)]
+    batch = [message(n, "seller", hostile[n % 2]) for n in range(40)]
+    answer = client.post(
+        "/api/v1/events",
+        data=json.dumps(batch),
+        content_type="application/json",
+        headers={"authorization": f"Bearer {token}"},
+    )
+    assert answer.status_code == 200, answer.content
+    assert answer.json()["stored"] == 40
+    assert Event.objects.filter(type="chat.message").count() == 40
+    assert checked == []
+    assert _guideline_runs().filter(parent__isnull=False, status="queued").count() == 1

@@ -1,6 +1,11 @@
-"""Guideline flags on seller chat messages: raised at ingestion, reviewed by staff."""
+"""Guideline flags on seller chat messages: raised by a job after ingestion, reviewed by staff."""
 
 from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from datetime import datetime
+from itertools import islice
 
 from django.db import transaction
 from django.utils import timezone
@@ -9,36 +14,67 @@ from django.utils.translation import gettext as _
 from performance.models import Event, GuidelineFlag
 from performance.rules.guidelines import check_text
 
+logger = logging.getLogger(__name__)
 
-def guideline_flags_raise(events: list[tuple[str, int, str, dict]]) -> int:
-    """Check the seller chat messages among freshly stored events (event id, shop id, type,
-    data) and store their flags. Only flagged messages cost a query (for their row ids)."""
-    found = [
-        (event_id, shop_id, flag)
-        for event_id, shop_id, type_, data in events
-        if type_ == "chat.message" and data.get("sender") == "seller"
-        for flag in check_text(data.get("text", ""))
-    ]
-    if not found:
-        return 0
-    pks = dict(
-        Event.objects.filter(event_id__in={event_id for event_id, _, _ in found}).values_list(
-            "event_id", "pk"
+
+CHECK_CHUNK = 2000  # messages read and flagged at a time
+
+
+def guideline_flags_check(*, after_id: int, through_id: int, received_at: datetime) -> dict:
+    """Check the seller chat messages among the events with ids in (after_id, through_id]
+    received at `received_at` (one ingestion batch, `jobs.enqueue_guideline_check`) and store
+    their flags.
+
+    Idempotent: a message keeps at most one flag per rule, and a flag that staff reviewed is
+    never touched. A message whose check raises is logged and counted, and the others are
+    still checked: one broken message never holds back the flags of its batch.
+    """
+    messages = (
+        Event.objects.filter(
+            pk__gt=after_id,
+            pk__lte=through_id,
+            received_at=received_at,
+            type="chat.message",
+            data__sender="seller",
         )
+        .order_by("pk")
+        .values_list("pk", "shop_id", "data__text")
     )
-    flags = [
-        GuidelineFlag(
-            event_id=pks[event_id],
-            shop_id=shop_id,
-            rule=flag.rule,
-            section=flag.section,
-            match=flag.match[:300],
-            start=flag.start,
-            end=flag.end,
-        )
-        for event_id, shop_id, flag in found
-    ]
-    return len(GuidelineFlag.objects.bulk_create(flags, ignore_conflicts=True))
+    counts = {"messages_checked": 0, "messages_failed": 0, "flags_raised": 0}
+    for chunk in _chunks(messages.iterator(chunk_size=CHECK_CHUNK), CHECK_CHUNK):
+        flags = []
+        for pk, shop_id, text in chunk:
+            try:
+                found = check_text(text if isinstance(text, str) else "")
+            except Exception:
+                logger.exception("guideline check of event row %s failed", pk)
+                counts["messages_failed"] += 1
+                continue
+            counts["messages_checked"] += 1
+            flags.extend(
+                GuidelineFlag(
+                    event_id=pk,
+                    shop_id=shop_id,
+                    rule=flag.rule,
+                    section=flag.section,
+                    match=flag.match[:300],
+                    start=flag.start,
+                    end=flag.end,
+                )
+                for flag in found
+            )
+        if flags:
+            # bulk_create returns every object it was given, stored or not: count the rows.
+            flagged = GuidelineFlag.objects.filter(event_id__in={f.event_id for f in flags})
+            before = flagged.count()
+            GuidelineFlag.objects.bulk_create(flags, ignore_conflicts=True)
+            counts["flags_raised"] += flagged.count() - before
+    return counts
+
+
+def _chunks(rows: Iterator, size: int) -> Iterator[list]:
+    while chunk := list(islice(rows, size)):
+        yield chunk
 
 
 class FlagReviewError(ValueError):

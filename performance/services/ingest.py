@@ -19,10 +19,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from performance.event_types import NormalizedEvent, validate_event
-from performance.jobs import enqueue_results_update
+from performance.jobs import enqueue_guideline_check, enqueue_results_update
 from performance.models import Event, RuleSet
 from performance.rules.calendar import wib_midnight
-from performance.services.guidelines import guideline_flags_raise
 from seller_portal.models import Shop
 
 CHUNK_SIZE = 2000
@@ -76,8 +75,8 @@ class _Batch:
         # ids of earlier chunks are already written in this transaction, and the stored-digest
         # lookup finds them.
         self.batch_ids: dict[str, tuple[str, int]] = {}
-        # Events written by `store` whose seller messages are not checked yet (see `settled`).
-        self.unchecked: list[NormalizedEvent] = []
+        # Seller chat messages stored: checked against the guideline after commit.
+        self.seller_messages = 0
         # Results are computed under the rule set in force on an event's day, so an event
         # before the first rule set could never be computed: it would fail the results
         # update of its whole batch, every other shop's events included.
@@ -166,25 +165,14 @@ class _Batch:
         shop_ids = self.shop_ids
         writer.write([(event, shop_ids[event.shop]) for event in new_events])
         self.result.stored += len(new_events)
-        self.unchecked = new_events
+        self.seller_messages += sum(
+            1 for e in new_events if e.type == "chat.message" and e.data.get("sender") == "seller"
+        )
         earliest = self.result.earliest_by_shop
         for event in new_events:
             shop_id = shop_ids[event.shop]
             if shop_id not in earliest or event.at < earliest[shop_id]:
                 earliest[shop_id] = event.at
-
-    def settled(self) -> None:
-        """The events handed to the writer are in the table: check their seller messages
-        (a flag points at its event's row)."""
-        if self.unchecked:
-            guideline_flags_raise(
-                [
-                    (e.id, self.shop_ids[e.shop], e.type, e.data)
-                    for e in self.unchecked
-                    if e.type == "chat.message"  # the only type it checks
-                ]
-            )
-            self.unchecked = []
 
     def _register_shop(self, event: NormalizedEvent) -> None:
         name, tier = event.data["name"], event.data["tier"]
@@ -201,6 +189,10 @@ class _Batch:
         elif event.at > shop.registered_at:
             Shop.objects.filter(pk=shop.pk).update(registered_at=event.at)
         self.shop_ids[event.shop] = shop.pk
+
+
+def _last_event_id() -> int:
+    return Event.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
 
 def _stored_digests(event_ids: set[str]) -> Iterable[tuple[str, str, datetime]]:
@@ -324,20 +316,27 @@ def events_ingest(
     """
     batch = _Batch(describe_position)
     with transaction.atomic(), _EventWriter(batch.now) as writer:
+        # Every row this batch writes gets a later id than the last one visible now.
+        after_id = _last_event_id()
         for chunk in _chunks(items, chunk_size):
             valid = batch.validate(chunk)
             writer.settle()
-            batch.settled()
             batch.store(valid, writer)
             if on_progress is not None:
                 on_progress(batch.result.seen)
         writer.settle()
-        batch.settled()
         if batch.result.errors:
             transaction.set_rollback(True)
-        elif batch.result.earliest_by_shop and settings.RESULTS_UPDATE_AFTER_INGEST:
-            # Late or new events change results: recompute what they touch, after commit.
-            enqueue_results_update(since_by_shop=batch.result.earliest_by_shop)
+        else:
+            if batch.seller_messages:
+                # The guideline check runs after commit, in its own job: no message's check
+                # can fail or slow down the batch that stores it.
+                enqueue_guideline_check(
+                    after_id=after_id, through_id=_last_event_id(), received_at=batch.now
+                )
+            if batch.result.earliest_by_shop and settings.RESULTS_UPDATE_AFTER_INGEST:
+                # Late or new events change results: recompute what they touch, after commit.
+                enqueue_results_update(since_by_shop=batch.result.earliest_by_shop)
     result = batch.result
     if result.errors:
         # Validation errors are found before the per-chunk checks; report in input order.
