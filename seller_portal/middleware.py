@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 
 
 class PortalLocaleMiddleware:
@@ -22,3 +23,32 @@ class PortalLocaleMiddleware:
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
         return response
+
+
+class PrivatePagesMiddleware:
+    """Every answer to a signed-in user is `Cache-Control: private, no-store`: seller pages,
+    support pages, the admin, evidence downloads and error pages alike. `Vary: Cookie` alone
+    lets a shared cache or the browser's disk keep a page of one user's shop; no-store keeps
+    it nowhere.
+
+    Placed after AuthenticationMiddleware. A request without a session cookie (the events API,
+    the health check, static files) is left alone unless the view signed someone in.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self._signed_in(request):
+            patch_cache_control(response, private=True, no_store=True)  # drops `public`
+        return response
+
+    @staticmethod
+    def _signed_in(request) -> bool:
+        session = getattr(request, "session", None)
+        if session is None or not hasattr(request, "user"):
+            return False
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES and not session.modified:
+            return False  # no session, and none begun here: nobody is signed in
+        return request.user.is_authenticated
