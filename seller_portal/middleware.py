@@ -31,8 +31,11 @@ class PrivatePagesMiddleware:
     lets a shared cache or the browser's disk keep a page of one user's shop; no-store keeps
     it nowhere.
 
-    Placed after AuthenticationMiddleware. A request without a session cookie (the events API,
-    the health check, static files) is left alone unless the view signed someone in.
+    Decided without the database (so the health check still answers while it is down): any
+    request that carries a session cookie, or whose view read or began a session (sign-in,
+    anything behind a login), is treated as signed in. A request without a session (the
+    events API, the health check, static files, which whitenoise serves before this) is left
+    alone.
     """
 
     def __init__(self, get_response):
@@ -40,15 +43,13 @@ class PrivatePagesMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if self._signed_in(request):
+        if self._private(request):
             patch_cache_control(response, private=True, no_store=True)  # drops `public`
         return response
 
     @staticmethod
-    def _signed_in(request) -> bool:
+    def _private(request) -> bool:
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+            return True
         session = getattr(request, "session", None)
-        if session is None or not hasattr(request, "user"):
-            return False
-        if settings.SESSION_COOKIE_NAME not in request.COOKIES and not session.modified:
-            return False  # no session, and none begun here: nobody is signed in
-        return request.user.is_authenticated
+        return session is not None and (session.accessed or session.modified)

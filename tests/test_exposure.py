@@ -366,3 +366,29 @@ def test_messages_are_kept_in_the_session_not_a_cookie(client, support, failures
     assert response.status_code == 302
     assert "messages" not in response.cookies
     assert "Pemilik-a dapat masuk lagi" in body(client.get(FAILURES))
+
+
+# --- Cache-Control --------------------------------------------------------------------------
+# Every signed-in answer: tests/test_access_matrix.py, over every URL and role.
+
+
+def test_answers_without_a_session_are_left_cacheable(client):
+    """The events API and the OpenAPI document, asked without a session, are not marked
+    private (nor made to vary on a cookie they never read)."""
+    answers = [
+        client.post("/api/v1/events", data="[]", content_type="application/json"),
+        client.get("/api/v1/openapi.json"),
+    ]
+
+    assert [a.status_code for a in answers] == [401, 200]
+    assert [a.get("Cache-Control") for a in answers] == [None, None]
+    assert [a.get("Vary") for a in answers] == [None, None]
+
+
+def test_a_sign_in_answer_is_private_and_not_stored(client, owner):
+    response = client.post("/login/", {"username": "pemilik-a", "password": "pw-12345-test"})
+
+    assert response.status_code == 302
+    assert {"private", "no-store"} <= {
+        part.strip().split("=")[0] for part in response["Cache-Control"].split(",")
+    }
