@@ -43,6 +43,7 @@ from performance.models import CsWeek, Event
 from performance.rules.calendar import wib_midnight
 from performance.rules.penalties import penalty_status
 from seller_portal import clock
+from seller_portal.admin_base import PortalModelAdmin
 
 
 @admin.register(EnforcementRecord)
@@ -226,7 +227,7 @@ class AppealTimelineInline(TimelineInline):
 # --- The queues ---------------------------------------------------------------------------------
 
 
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(PortalModelAdmin):
     """Shared by the ticket and appeal queues. Case data is read-only here: it changes only
     through the decide view, which calls the services (timeline, notices, recomputation)."""
 

@@ -8,8 +8,9 @@ from django.db.models import Max, Prefetch
 from django.db.models.fields.json import KT
 from django.shortcuts import get_object_or_404
 
-from appeals.models import AbuseTicket, Appeal, CaseEvent, EnforcementRecord
+from appeals.models import AbuseTicket, Appeal, CaseEvent, EnforcementRecord, Notice
 from performance.models import Event
+from seller_portal.access import shop_rows_for_user
 from seller_portal.models import Shop
 
 CONVERSATION_DAYS = 60
@@ -69,3 +70,14 @@ def shop_enforcement_records(*, shop: Shop):
     return EnforcementRecord.objects.filter(shop=shop, withdrawn_at__isnull=True).prefetch_related(
         Prefetch("appeals", queryset=Appeal.objects.order_by("attempt"))
     )
+
+
+def user_notices(*, user):
+    """The user's notices about shops they may still open, newest first. A notice of a shop
+    they have left is neither listed nor counted (it stays stored, and shows again should
+    they rejoin)."""
+    return shop_rows_for_user(user, Notice.objects.filter(user=user))
+
+
+def user_unread_notice_count(*, user) -> int:
+    return user_notices(user=user).filter(read_at__isnull=True).count()

@@ -26,6 +26,7 @@ from appeals.models import (
     Notice,
     TicketCategory,
 )
+from appeals.selectors import user_notices
 from performance.models import Event
 from performance.rules.calendar import wib_midnight
 from performance.services.calendar import working_calendar
@@ -475,7 +476,8 @@ def appeal_reject(*, appeal: Appeal, reviewer, reason: str) -> Appeal:
 
 @transaction.atomic
 def notices_mark_read(*, user, now) -> int:
-    return Notice.objects.filter(user=user, read_at__isnull=True).update(read_at=now)
+    """Mark the notices the user is shown as read (those of shops they may still open)."""
+    return user_notices(user=user).filter(read_at__isnull=True).update(read_at=now)
 
 
 def notify_enforcement(*, record: EnforcementRecord) -> None:

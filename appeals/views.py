@@ -30,7 +30,7 @@ from appeals.evidence import (
     served_content_type,
 )
 from appeals.forms import AnswerForm, AppealForm, TicketForm
-from appeals.models import Appeal, EnforcementRecord, Evidence, Notice
+from appeals.models import Appeal, EnforcementRecord, Evidence
 from appeals.services import (
     CaseError,
     appeal_allowance,
@@ -308,7 +308,7 @@ def evidence(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 def notices(request: HttpRequest) -> HttpResponse:
-    items = list(Notice.objects.filter(user=request.user).select_related("shop")[:50])
+    items = list(selectors.user_notices(user=request.user).select_related("shop")[:50])
     if request.method == "POST":
         notices_mark_read(user=request.user, now=timezone.now())
         return redirect("notices")

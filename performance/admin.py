@@ -3,7 +3,9 @@ import json
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override as translation_override
@@ -24,13 +26,15 @@ from performance.models import (
 from performance.services.api_clients import (
     api_client_create,
     api_client_deactivate,
+    api_client_reactivate,
     api_client_rotate,
 )
 from performance.services.guidelines import guideline_flag_confirm, guideline_flag_dismiss
 from performance.services.rule_sets import rule_set_has_results, rule_set_validate
+from seller_portal.admin_base import PortalModelAdmin
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(PortalModelAdmin):
     """Results and records: computed from events, so staff read them and never edit them."""
 
     def has_add_permission(self, request):
@@ -64,14 +68,20 @@ def _changed(model, field_name: str) -> list[dict]:
 
 
 @admin.register(ApiClient)
-class ApiClientAdmin(admin.ModelAdmin):
+class ApiClientAdmin(PortalModelAdmin):
+    """Tokens are shown once, in the body of the page that answers the add or the action
+    (`token.html`, no-store): never in a message, which would travel in a cookie or sit in
+    the session, nor in a URL or a log. Deactivation revokes the token; a deactivated client
+    comes back only with a new one ("reactivate"), so `is_active` is not editable here."""
+
     list_display = ["name", "token_prefix", "is_active", "created_by", "created_at", "last_used_at"]
     list_filter = ["is_active"]
-    readonly_fields = ["token_prefix", "created_by", "created_at", "last_used_at"]
-    actions = ["rotate_token", "deactivate"]
+    readonly_fields = ["token_prefix", "is_active", "created_by", "created_at", "last_used_at"]
+    actions = ["rotate_token", "reactivate", "deactivate"]
+    token_template = "admin/performance/apiclient/token.html"
 
     def get_fields(self, request, obj=None):
-        return ["name"] if obj is None else ["name", "is_active", *self.readonly_fields]
+        return ["name"] if obj is None else ["name", *self.readonly_fields]
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -80,24 +90,48 @@ class ApiClientAdmin(admin.ModelAdmin):
         client, token = api_client_create(name=obj.name, created_by=request.user)
         obj.pk = client.pk
         obj.token_prefix = client.token_prefix
-        messages.warning(
-            request,
-            _("Token untuk %(name)s (disalin sekarang, tidak akan ditampilkan lagi): %(token)s")
-            % {"name": client.name, "token": token},
-        )
+        obj.issued_token = token  # read by response_add, on this request only
+
+    def response_add(self, request, obj, post_url_continue=None):
+        token = getattr(obj, "issued_token", None)
+        if token is None:  # pragma: no cover - every add goes through save_model
+            return super().response_add(request, obj, post_url_continue)
+        return self.token_response(request, [(obj, token)], title=_("Klien API dibuat"))
+
+    def token_response(self, request, issued, *, title, skipped=()):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": title,
+            "issued": issued,
+            "skipped": [client.name for client in skipped],
+        }
+        response = TemplateResponse(request, self.token_template, context)
+        add_never_cache_headers(response)
+        return response
 
     @admin.action(description=_("Buat token baru (token lama langsung tidak berlaku)"))
     def rotate_token(self, request, queryset):
-        for client in queryset:
+        issued, skipped = [], []
+        for client in queryset.order_by("name"):
+            if not client.is_active:
+                skipped.append(client)
+                continue
             token = api_client_rotate(client=client)
             self.log_change(request, client, _changed(ApiClient, "token_prefix"))
-            messages.warning(
-                request,
-                _("Token baru untuk %(name)s (tidak akan ditampilkan lagi): %(token)s")
-                % {"name": client.name, "token": token},
-            )
+            issued.append((client, token))
+        return self.token_response(request, issued, title=_("Token baru"), skipped=skipped)
 
-    @admin.action(description=_("Nonaktifkan klien terpilih"))
+    @admin.action(description=_("Aktifkan lagi dengan token baru"))
+    def reactivate(self, request, queryset):
+        issued = []
+        for client in queryset.filter(is_active=False).order_by("name"):
+            token = api_client_reactivate(client=client)
+            self.log_change(request, client, _changed(ApiClient, "is_active"))
+            issued.append((client, token))
+        return self.token_response(request, issued, title=_("Klien API aktif lagi"))
+
+    @admin.action(description=_("Nonaktifkan klien terpilih (tokennya dicabut)"))
     def deactivate(self, request, queryset):
         clients = list(queryset.filter(is_active=True))
         count = api_client_deactivate(clients=clients)
@@ -191,7 +225,7 @@ class RuleSetForm(forms.ModelForm):
 
 
 @admin.register(RuleSet)
-class RuleSetAdmin(admin.ModelAdmin):
+class RuleSetAdmin(PortalModelAdmin):
     """Editable by staff; a version that produced results is frozen (new version instead)."""
 
     form = RuleSetForm
@@ -229,7 +263,7 @@ class RuleSetAdmin(admin.ModelAdmin):
 
 
 @admin.register(CalendarOverride)
-class CalendarOverrideAdmin(admin.ModelAdmin):
+class CalendarOverrideAdmin(PortalModelAdmin):
     """Staff corrections of the working-day calendar; re-run `recalculate` for past weeks."""
 
     list_display = ["day", "is_working_day", "note", "created_by", "created_at"]
@@ -304,7 +338,7 @@ class GuidelineFlagReviewForm(forms.ModelForm):
 
 
 @admin.register(GuidelineFlag)
-class GuidelineFlagAdmin(admin.ModelAdmin):
+class GuidelineFlagAdmin(PortalModelAdmin):
     """Review queue of flagged seller messages: confirm (an appealable enforcement record) or
     dismiss with a reason."""
 

@@ -12,10 +12,12 @@ from django.views.decorators.http import require_GET, require_POST
 from performance.openapi import openapi_document
 from performance.services.api_clients import (
     api_client_for_token,
-    api_client_request_admit,
     api_client_touch,
+    api_rate_key,
+    api_request_admit,
 )
 from performance.services.ingest import events_ingest
+from seller_portal.lockout import client_ip
 
 
 def _errors(status: int, reason: str, **headers: str) -> JsonResponse:
@@ -30,17 +32,12 @@ def _errors(status: int, reason: str, **headers: str) -> JsonResponse:
 def events_post(request: HttpRequest) -> JsonResponse:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        return _errors(401, "missing bearer token", WWW_Authenticate='Bearer realm="events"')
-    client = api_client_for_token(token.strip())
-    if client is None:
-        return _errors(
-            401, "unknown token", WWW_Authenticate='Bearer realm="events", error="invalid_token"'
-        )
-    if not client.is_active:
-        return _errors(403, f"API client {client.name!r} is deactivated")
-    # Before the body is read: a client over its limit costs two small queries, no parsing.
-    retry_after = api_client_request_admit(client=client)
+    token = token.strip() if scheme.lower() == "bearer" else ""
+    client = api_client_for_token(token) if token else None
+    # Every request is counted before it is refused or its body read: a known token in its
+    # client's count, a missing, unknown or revoked one in its address's. An over-limit
+    # request costs two small queries, no parsing, and learns nothing about its token.
+    retry_after = api_request_admit(key=api_rate_key(client=client, address=client_ip(request)))
     if retry_after is not None:
         return _errors(
             429,
@@ -48,6 +45,14 @@ def events_post(request: HttpRequest) -> JsonResponse:
             f"API client; retry after {retry_after} s",
             Retry_After=str(retry_after),
         )
+    if not token:
+        return _errors(401, "missing bearer token", WWW_Authenticate='Bearer realm="events"')
+    if client is None:
+        return _errors(
+            401, "unknown token", WWW_Authenticate='Bearer realm="events", error="invalid_token"'
+        )
+    if not client.is_active:
+        return _errors(403, f"API client {client.name!r} is deactivated")
 
     limit = settings.EVENTS_API_MAX_BODY_BYTES
     try:

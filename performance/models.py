@@ -46,7 +46,8 @@ class Event(models.Model):
 
 
 class ApiClient(models.Model):
-    """A system allowed to POST events. Its token is shown once and stored only hashed."""
+    """A system allowed to POST events. Its token is shown once and stored only hashed; a
+    deactivated client's hash is erased (see performance/services/api_clients.py)."""
 
     name = models.CharField(_("nama"), max_length=100, unique=True)
     token_prefix = models.CharField(_("awalan token"), max_length=16, unique=True, editable=False)
@@ -491,21 +492,22 @@ class GuidelineFlag(models.Model):
 
 
 class ApiRequestWindow(models.Model):
-    """How many requests one API client made in one clock minute: the events API's rate limit.
+    """How many requests one API client, or one address without a known token, made in one
+    clock minute: the events API's rate limit (`api_rate_key` names the key).
 
     Kept in the database, not the cache, because every web worker process must see the same
     count (the cache is per process). The first request of a minute deletes every earlier
-    minute, so the table holds about one row per client that sent something lately.
+    minute, so the table holds about one row per key that sent something lately.
     """
 
-    client = models.ForeignKey(ApiClient, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)  # "client:<id>" or "address:<ip>"
     window_start = models.DateTimeField()  # the minute, seconds and microseconds zero
     requests = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["client", "window_start"], name="api_window_per_minute")
+            models.UniqueConstraint(fields=["key", "window_start"], name="api_window_per_minute")
         ]
 
     def __str__(self) -> str:
-        return f"{self.client_id} {self.window_start:%Y-%m-%d %H:%M}: {self.requests}"
+        return f"{self.key} {self.window_start:%Y-%m-%d %H:%M}: {self.requests}"

@@ -108,7 +108,8 @@ def openapi_document() -> dict[str, Any]:
                 "Re-sending a stored event is a no-op; the same id with different content is "
                 "an error. Every refused request (any status but 200) stores nothing."
                 + (
-                    f" Each API client may make {rate} requests per clock minute; more answer "
+                    f" Each API client may make {rate} requests per clock minute, and so may "
+                    "each address sending a missing, unknown or revoked token; more answer "
                     "429 with Retry-After."
                     if rate > 0
                     else ""
@@ -155,14 +156,18 @@ def openapi_document() -> dict[str, Any]:
                             "its index); nothing stored"
                         ),
                         "401": error(
-                            "Missing or unknown token (a rotated token is unknown); nothing stored",
+                            "Missing or unknown token (a rotated token, and a deactivated "
+                            "client's, which deactivation revoked, are unknown); nothing stored",
                             WWW_Authenticate={
                                 "description": "Bearer challenge",
                                 "required": True,
                                 "schema": {"type": "string"},
                             },
                         ),
-                        "403": error("The token's client is deactivated; nothing stored"),
+                        "403": error(
+                            "The token's client was switched off without revoking its token "
+                            "(deactivation in admin revokes it: 401); nothing stored"
+                        ),
                         "413": error(
                             f"Body over {settings.EVENTS_API_MAX_BODY_BYTES} bytes or more than "
                             f"{settings.EVENTS_API_MAX_EVENTS} events; nothing stored"
@@ -171,7 +176,8 @@ def openapi_document() -> dict[str, Any]:
                         "429": error(
                             (
                                 f"More than {rate} requests in this clock minute from this API "
-                                "client; nothing stored"
+                                "client (requests without a known token: from this address); "
+                                "answered before the token is judged; nothing stored"
                             )
                             if rate > 0
                             else "Rate limit (switched off on this server); nothing stored",

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
+from django.contrib.auth.models import Permission
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from seller_portal.models import Membership, Role, Shop
@@ -43,11 +44,34 @@ def can_read_all_shops(user) -> bool:
 
 def shops_for_user(user) -> QuerySet[Shop]:
     """Shops the user may open in the portal, ordered by code."""
-    if not user.is_authenticated:
+    if not (user.is_authenticated and user.is_active):
         return Shop.objects.none()
     if can_read_all_shops(user):
         return Shop.objects.all()
     return Shop.objects.filter(memberships__user=user)
+
+
+def shop_rows_for_user(user, rows: QuerySet, *, shop_field: str = "shop") -> QuerySet:
+    """The rows of `rows` whose shop the user may open now: every read of shop data that is
+    not one shop's page (a user's notices, the unread badge on every page) narrows through
+    here, so a member removed from a shop stops reading its rows the moment the membership
+    goes.
+
+    The rule is `can_read_all_shops` or a membership, written as one condition of the query
+    itself (the permission as ModelBackend grants it: the user's own or a group's), so the
+    badge costs the one query it always did instead of two permission queries more on every
+    seller page. tests/test_access.py holds it equal to `shops_for_user`.
+    """
+    if not (user.is_authenticated and user.is_active):
+        return rows.none()
+    if user.is_superuser:
+        return rows
+    app_label, codename = VIEW_ALL_SHOPS.split(".")
+    reads_all = Permission.objects.filter(
+        Q(user=user) | Q(group__user=user), content_type__app_label=app_label, codename=codename
+    )
+    member = Membership.objects.filter(user=user, shop=OuterRef(shop_field))
+    return rows.filter(Exists(member) | Exists(reads_all))
 
 
 def shop_access_or_404(user, shop_code: str) -> ShopAccess:

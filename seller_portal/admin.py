@@ -3,10 +3,15 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.options import ActionLocation
+from django.contrib.auth import admin as auth_admin  # registers User and Group first
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from seller_portal.admin_base import PortalAdminMixin, PortalModelAdmin
 from seller_portal.models import LoginFailure, Membership, Shop
 
 
@@ -17,7 +22,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Shop)
-class ShopAdmin(admin.ModelAdmin):
+class ShopAdmin(PortalModelAdmin):
     list_display = ["code", "name", "tier", "registered_at"]
     list_filter = ["tier"]
     search_fields = ["code", "name"]
@@ -30,7 +35,7 @@ class ShopAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(PortalModelAdmin):
     list_display = ["user", "shop", "role", "created_at"]
     list_filter = ["role"]
     search_fields = ["user__username", "user__email", "shop__code", "shop__name"]
@@ -38,17 +43,65 @@ class MembershipAdmin(admin.ModelAdmin):
     list_select_related = ["user", "shop"]
 
 
-@admin.register(LoginFailure)
-class LoginFailureAdmin(admin.ModelAdmin):
-    """Failed sign-ins, newest first. Support lifts the lock of a seller who has proved who they
-    are by deleting the failures of that name; nobody adds or edits them."""
+class NameKnownFilter(admin.SimpleListFilter):
+    """Names that belong to an account, or the others (shown masked)."""
 
-    list_display = ["username", "ip", "at"]
+    title = _("nama pengguna")
+    parameter_name = "nama"
+
+    def lookups(self, request, model_admin):
+        return [("dikenal", _("milik sebuah akun")), ("tidak-dikenal", _("tidak dikenal"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("dikenal", "tidak-dikenal"):
+            return queryset.filter(name_known=self.value() == "dikenal")
+        return queryset
+
+
+@admin.register(LoginFailure)
+class LoginFailureAdmin(PortalModelAdmin):
+    """Failed sign-ins, newest first. Support lifts the lock of a seller who has proved who they
+    are by deleting the failures of that name; nobody adds or edits them.
+
+    What was typed as the name may be a password typed into the wrong field: a name that
+    belongs to no account is shown as its first character and a fixed mask, here and in the
+    unlock message, the object's title, delete page and history (`LoginFailure.__str__`). The
+    raw text cannot be searched, filtered or sorted by: the search matches names of accounts
+    and addresses, and a `username` lookup in the query string is refused (400).
+    """
+
+    list_display = ["name", "name_known", "ip", "at"]
+    fields = readonly_fields = ["name", "name_known", "ip", "at"]
     ordering = ["-at"]
-    search_fields = ["username"]
-    list_filter = [("at", admin.DateFieldListFilter)]
+    search_fields = ["username", "ip"]  # see get_search_results: known names only
+    search_help_text = _("Nama akun atau alamat IP. Nama yang tidak dikenal tidak dapat dicari.")
+    list_filter = [NameKnownFilter, ("at", admin.DateFieldListFilter)]
     date_hierarchy = "at"
     actions = ["unlock"]
+
+    def get_queryset(self, request):
+        known = get_user_model().objects.filter(username__iexact=OuterRef("username"))
+        return super().get_queryset(request).annotate(name_known=Exists(known))
+
+    @admin.display(description=_("nama pengguna"))
+    def name(self, obj):
+        return obj.shown_username
+
+    @admin.display(description=_("milik sebuah akun"), boolean=True, ordering="name_known")
+    def name_known(self, obj):
+        return obj.name_known
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        matches = queryset.filter(name_known=True, username__icontains=term.casefold())
+        return matches | queryset.filter(ip__startswith=term), False
+
+    def lookup_allowed(self, lookup, value, request):
+        if lookup.split("__")[0] == "username":
+            return False  # `?username=...` would confirm a guess at a masked name
+        return super().lookup_allowed(lookup, value, request)
 
     def has_add_permission(self, request):
         return False
@@ -66,7 +119,7 @@ class LoginFailureAdmin(admin.ModelAdmin):
         permissions=["delete"],
     )
     def unlock(self, request, queryset):
-        names = set(queryset.values_list("username", flat=True))
+        names = {row.username: row.shown_username for row in queryset}
         deleted, _ = LoginFailure.objects.filter(username__in=names).delete()
         self.message_user(
             request,
@@ -75,8 +128,26 @@ class LoginFailureAdmin(admin.ModelAdmin):
                 "%(names)s dapat masuk lagi (%(count)d kegagalan dihapus).",
                 deleted,
             )
-            % {"names": ", ".join(sorted(names)), "count": deleted},
+            % {"names": ", ".join(sorted(names.values())), "count": deleted},
         )
+
+
+# Django's own user and group admins, with the portal's rules on search, filters and sorting.
+User = get_user_model()
+
+
+class UserAdmin(PortalAdminMixin, auth_admin.UserAdmin):
+    pass
+
+
+class GroupAdmin(PortalAdminMixin, auth_admin.GroupAdmin):
+    pass
+
+
+for _model, _model_admin in [(User, UserAdmin), (Group, GroupAdmin)]:
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+    admin.site.register(_model, _model_admin)
 
 
 def _superusers_only(view):
@@ -97,7 +168,7 @@ if settings.REDIS_URL:
     from django_rq.admin import QueueAdmin
     from django_rq.models import Dashboard
 
-    class SuperuserQueueAdmin(QueueAdmin):
+    class SuperuserQueueAdmin(PortalAdminMixin, QueueAdmin):
         """RQ's dashboard — queues, jobs with their arguments, emptying, requeueing — for
         superusers only: django_rq itself admits any staff member, support and reviewers
         included. It has no objects: an object URL is a missing object."""

@@ -16,9 +16,9 @@ def portal(request):
             lambda: holiday_period_current(shop=access.shop, now=timezone.now()) is not None
         )
     if request.user.is_authenticated:
-        from appeals.models import Notice
+        from appeals.selectors import user_unread_notice_count
 
         context["unread_notices"] = SimpleLazyObject(
-            lambda: Notice.objects.filter(user=request.user, read_at__isnull=True).count()
+            lambda: user_unread_notice_count(user=request.user)
         )
     return context

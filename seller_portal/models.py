@@ -81,4 +81,28 @@ class LoginFailure(models.Model):
         indexes = [models.Index(fields=["username", "at"], name="loginfailure_username_at")]
 
     def __str__(self) -> str:
-        return f"{self.username} from {self.ip} at {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.shown_username} from {self.ip} at {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def shown_username(self) -> str:
+        """The name as staff may see it: a name that belongs to an account as it is, any
+        other masked, for what was typed may be a password typed into the name field. The
+        admin annotates `name_known` (see LoginFailureAdmin); otherwise one query asks."""
+        known = getattr(self, "name_known", None)
+        if known is None:
+            known = login_name_known(self.username)
+        return self.username if known else mask_login_name(self.username)
+
+
+LOGIN_NAME_MASK = "•••••"
+
+
+def mask_login_name(name: str) -> str:
+    """First character and a fixed mask: neither the rest nor the length shows."""
+    return name[:1] + LOGIN_NAME_MASK
+
+
+def login_name_known(name: str) -> bool:
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(username__iexact=name).exists()

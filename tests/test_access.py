@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from seller_portal.access import shop_access_or_404, shops_for_user
+from seller_portal.access import shop_access_or_404, shop_rows_for_user, shops_for_user
 
 pytestmark = pytest.mark.django_db
 
@@ -79,6 +79,34 @@ def test_shops_for_user(shops, make_user):
     assert [s.code for s in shops_for_user(support)] == ["toko-a", "toko-b"]
     assert [s.code for s in shops_for_user(superuser)] == ["toko-a", "toko-b"]
     assert list(shops_for_user(outsider)) == []
+
+
+def test_shop_rows_for_user_is_the_door_written_into_a_query(shops, make_user):
+    """Reads of shop rows outside one shop's page (notices) narrow to exactly the shops of
+    `shops_for_user`, permission held directly, through a group, or not at all."""
+    from django.contrib.auth.models import Permission
+
+    from seller_portal.models import Membership, Shop
+
+    direct = make_user("langsung")
+    direct.user_permissions.add(Permission.objects.get(codename="view_all_shops"))
+    removed = make_user("keluar", shop=shops[0])
+    Membership.objects.filter(user=removed).delete()
+    users = [
+        make_user("dua-toko", shop=shops[1]),
+        make_user("support-1", groups=["support"]),
+        make_user("peninjau", groups=["reviewer"], is_staff=True),
+        make_user("root", is_superuser=True),
+        make_user("orang-luar"),
+        make_user("nonaktif", shop=shops[0], is_active=False),
+        direct,
+        removed,
+    ]
+
+    for user in users:
+        user = type(user).objects.get(pk=user.pk)  # fresh: no cached permissions
+        rows = shop_rows_for_user(user, Shop.objects.all(), shop_field="pk")
+        assert sorted(s.code for s in rows) == sorted(s.code for s in shops_for_user(user)), user
 
 
 def test_home_redirects_a_single_shop_member_to_its_dashboard(client, shops, make_user):

@@ -711,3 +711,23 @@ def test_every_page_answers_the_same_with_redis_down(world, role, settings):
     assert answers == {
         p.id: outage.get(p.id, expected_answer(world, p, role)) for p in PORTAL + ADMIN
     }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [role for role in ROLES if role != "anonymous"])
+def test_every_answer_to_a_signed_in_user_is_private_and_not_stored(world, role):
+    """Every URL of the matrix, as every signed-in role, whatever the answer (pages, evidence,
+    the admin, redirects, refusals, errors): `Cache-Control: private, no-store`, so neither a
+    shared cache nor the browser's disk keeps one user's page."""
+
+    def directives(response) -> set[str]:
+        value = response.get("Cache-Control", "")
+        return {part.strip().split("=")[0].lower() for part in value.split(",") if part.strip()}
+
+    answers = {p.id: visit(world, p, role) for p in PROBES}
+
+    assert {
+        probe_id: response.get("Cache-Control")
+        for probe_id, response in answers.items()
+        if not {"private", "no-store"} <= directives(response)
+    } == {}

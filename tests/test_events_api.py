@@ -11,12 +11,15 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.db import OperationalError, connection, connections
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 
 from performance.event_types import EVENT_TYPES, SHOP_NAME_MAX_LENGTH
 from performance.models import ApiClient, ApiRequestWindow, Event
 from performance.services.api_clients import (
+    ApiClientInactive,
     api_client_create,
     api_client_deactivate,
+    api_client_reactivate,
     api_client_request_admit,
     api_client_rotate,
 )
@@ -121,6 +124,8 @@ def test_unknown_or_rotated_token_is_401(client, token):
 
 
 def test_deactivated_client_is_403(client, token):
+    """A client switched off without its token being revoked (directly in the database; the
+    service and the admin revoke it, see below) is still refused."""
     ApiClient.objects.update(is_active=False)
 
     response = post(client, [registration()], token)
@@ -128,6 +133,45 @@ def test_deactivated_client_is_403(client, token):
     assert response.status_code == 403
     assert response.json()["errors"][0]["reason"] == "API client 'marketplace' is deactivated"
     assert Shop.objects.count() == 0
+
+
+def test_deactivation_revokes_the_token_for_good(client, token):
+    """Before, switching a deactivated client on again (the admin's checkbox, or any update of
+    `is_active`) brought its old token back."""
+    api_client = ApiClient.objects.get()
+
+    assert api_client_deactivate(clients=[api_client]) == 1
+    revoked = post(client, [registration()], token)
+    ApiClient.objects.update(is_active=True)
+    switched_on = post(client, [registration()], token)
+
+    assert revoked.status_code == switched_on.status_code == 401
+    assert switched_on.json()["errors"][0]["reason"] == "unknown token"
+    assert ApiClient.objects.get().token_hash == ""
+    assert Shop.objects.count() == 0
+
+
+def test_reactivation_gives_a_new_token_and_the_old_one_stays_unknown(client, token):
+    api_client = ApiClient.objects.get()
+    api_client_deactivate(clients=[api_client])
+
+    new_token = api_client_reactivate(client=api_client)
+
+    assert new_token != token
+    assert post(client, [registration()], token).status_code == 401
+    assert post(client, [registration()], new_token).status_code == 200
+    assert ApiClient.objects.get().is_active is True
+
+
+def test_an_inactive_client_is_not_rotated(token):
+    api_client = ApiClient.objects.get()
+    api_client_deactivate(clients=[api_client])
+    before = ApiClient.objects.values_list("token_prefix", "token_hash", "is_active").get()
+
+    with pytest.raises(ApiClientInactive):
+        api_client_rotate(client=api_client)
+
+    assert ApiClient.objects.values_list("token_prefix", "token_hash", "is_active").get() == before
 
 
 def test_token_is_stored_only_hashed(token):
@@ -278,25 +322,72 @@ def test_rate_limit_is_per_client(client, token, at_second):
     assert Shop.objects.count() == 1
 
 
-@override_settings(EVENTS_API_RATE_PER_MINUTE=1)
-def test_refused_tokens_are_not_counted(client, token, at_second):
+def windows() -> dict[str, int]:
+    return dict(ApiRequestWindow.objects.values_list("key", "requests"))
+
+
+@override_settings(EVENTS_API_RATE_PER_MINUTE=2)
+def test_unknown_and_missing_tokens_are_rate_limited_by_address(client, token, at_second):
+    """Guessing tokens is limited like sending events: requests without a known token count
+    against their address, and never against a client's own count."""
     at_second(10)
-    post(client, [], "spp_nothere_secret")
-    post(client, [], None)
+    guesses = [
+        post(client, [], "spp_000000000000_guess").status_code,
+        post(client, [], None).status_code,
+        post(client, [registration()], "not-a-token").status_code,
+    ]
+    refused = post(client, [], "spp_000000000000_guess")
 
-    assert post(client, [], token).status_code == 200
-    assert ApiRequestWindow.objects.get().requests == 1
+    assert guesses == [401, 401, 429]
+    assert (refused.status_code, refused["Retry-After"]) == (429, "50")
+    assert post(client, [registration()], token).status_code == 200
+    assert windows() == {"address:127.0.0.1": 4, f"client:{ApiClient.objects.get().pk}": 1}
+    assert Shop.objects.count() == 1
 
 
-@override_settings(EVENTS_API_RATE_PER_MINUTE=1)
-def test_deactivated_client_is_403_before_the_rate_limit(client, token, at_second):
+@override_settings(EVENTS_API_RATE_PER_MINUTE=2)
+def test_a_deactivated_clients_token_is_rate_limited_like_a_valid_one(client, token, at_second):
     at_second(10)
-    ApiClient.objects.update(is_active=False)
+    api_client_deactivate(clients=list(ApiClient.objects.all()))
+
+    statuses = [post(client, [registration()], token).status_code for _ in range(3)]
+
+    assert statuses == [401, 401, 429]
+    assert windows() == {"address:127.0.0.1": 3}
+    assert Shop.objects.count() == 0
+
+
+@override_settings(EVENTS_API_RATE_PER_MINUTE=2)
+def test_a_client_switched_off_in_the_database_is_counted_as_its_client(client, token, at_second):
+    at_second(10)
+    ApiClient.objects.update(is_active=False)  # not through the service: the hash is kept
 
     statuses = [post(client, [], token).status_code for _ in range(3)]
 
-    assert statuses == [403, 403, 403]
-    assert ApiRequestWindow.objects.count() == 0
+    assert statuses == [403, 403, 429]
+    assert windows() == {f"client:{ApiClient.objects.get().pk}": 3}
+
+
+@pytest.mark.parametrize(
+    ("forwarded", "key"),
+    [
+        ("203.0.113.9", "address:203.0.113.9"),
+        ("10.0.0.1, 2001:db8::1", "address:2001:db8::1"),
+        ("bukan-alamat\x00", "address:invalid"),
+    ],
+)
+@override_settings(EVENTS_API_RATE_PER_MINUTE=5, HTTPS=True)
+def test_behind_the_proxy_unknown_tokens_count_against_the_appended_address(client, forwarded, key):
+    response = client.post(
+        URL,
+        data="[]",
+        content_type="application/json",
+        headers={"Authorization": "Bearer spp_abc_x", "X-Forwarded-For": forwarded},
+        secure=True,
+    )
+
+    assert response.status_code == 401
+    assert windows() == {key: 1}
 
 
 @override_settings(EVENTS_API_RATE_PER_MINUTE=0)
@@ -329,7 +420,7 @@ def test_concurrent_workers_share_one_count():
 
     assert answers.count(None) == 50
     assert answers.count(30) == 30
-    assert ApiRequestWindow.objects.get().requests == 80
+    assert windows() == {f"client:{api_client.pk}": 80}
 
 
 # --- One client's revocation or rotation leaves the others alone ----------------------------
@@ -341,7 +432,7 @@ def test_deactivating_one_client_leaves_another_working(client):
 
     assert api_client_deactivate(clients=[first]) == 1
 
-    assert post(client, [registration()], first_token).status_code == 403
+    assert post(client, [registration()], first_token).status_code == 401
     assert post(client, [registration()], second_token).status_code == 200
     assert Shop.objects.count() == 1
 
@@ -369,23 +460,56 @@ def test_a_secret_under_another_clients_prefix_is_unknown(client):
     assert Shop.objects.count() == 0
 
 
+TOKEN_RE = re.compile(r"spp_[0-9a-f]{12}_[\w-]{43}")
+CHANGELIST = "/admin/performance/apiclient/"
+
+
+def shown_tokens(response) -> list[str]:
+    return TOKEN_RE.findall(response.content.decode())
+
+
+def assert_token_only_in_the_body(response, token, admin_client):
+    """The answer carries the token in its body and nowhere else: not in a header or cookie
+    (Django's default message storage is a readable cookie), not in the session, not in the
+    admin history; and it is not shown again."""
+    assert response.status_code == 200
+    assert response.templates[0].name == "admin/performance/apiclient/token.html"
+    assert "no-store" in response["Cache-Control"]
+    assert all(token not in value for value in response.headers.values())
+    assert all(token not in morsel.OutputString() for morsel in response.cookies.values())
+    assert "messages" not in admin_client.cookies
+    session = admin_client.session
+    assert token not in str(dict(session.items()))
+    assert token not in str(list(LogEntry.objects.values_list("object_repr", "change_message")))
+    assert shown_tokens(admin_client.get(CHANGELIST)) == []
+
+
+def test_admin_shows_a_new_clients_token_once_in_the_body(client, admin_client):
+    response = admin_client.post(f"{CHANGELIST}add/", {"name": "gudang"})
+
+    [token] = shown_tokens(response)
+    assert_token_only_in_the_body(response, token, admin_client)
+    assert post(client, [registration()], token).status_code == 200
+    assert list(LogEntry.objects.values_list("object_repr", "action_flag")) == [("gudang", 1)]
+
+
 def test_admin_actions_change_only_the_selected_client(client, admin_client):
     first, first_token = api_client_create(name="first")
     second, second_token = api_client_create(name="second")
-    changelist = "/admin/performance/apiclient/"
 
     rotated = admin_client.post(
-        changelist, {"action": "rotate_token", "_selected_action": [first.pk]}, follow=True
+        CHANGELIST, {"action": "rotate_token", "_selected_action": [first.pk]}
     )
+    [new_first_token] = shown_tokens(rotated)
+    assert_token_only_in_the_body(rotated, new_first_token, admin_client)
     deactivated = admin_client.post(
-        changelist, {"action": "deactivate", "_selected_action": [second.pk]}, follow=True
+        CHANGELIST, {"action": "deactivate", "_selected_action": [second.pk]}, follow=True
     )
 
-    new_first_token = re.search(r"spp_\w+_[\w-]+", rotated.content.decode())[0]
     assert new_first_token != first_token
     assert deactivated.status_code == 200
     assert post(client, [registration()], first_token).status_code == 401
-    assert post(client, [registration()], second_token).status_code == 403
+    assert post(client, [registration()], second_token).status_code == 401
     assert post(client, [registration()], new_first_token).status_code == 200
     assert list(ApiClient.objects.order_by("name").values_list("name", "is_active")) == [
         ("first", True),
@@ -395,6 +519,45 @@ def test_admin_actions_change_only_the_selected_client(client, admin_client):
         ("first", '[{"changed": {"fields": ["awalan token"]}}]'),
         ("second", '[{"changed": {"fields": ["aktif"]}}]'),
     ]
+
+
+def test_admin_cannot_switch_a_client_back_on_without_a_new_token(client, admin_client):
+    api_client, token = api_client_create(name="pasar")
+    api_client_deactivate(clients=[api_client])
+
+    edited = admin_client.post(
+        f"{CHANGELIST}{api_client.pk}/change/", {"name": "pasar", "is_active": "on"}
+    )
+    still_off = post(client, [registration()], token)
+    reactivated = admin_client.post(
+        CHANGELIST, {"action": "reactivate", "_selected_action": [api_client.pk]}
+    )
+
+    assert edited.status_code == 302
+    assert still_off.status_code == 401
+    [new_token] = shown_tokens(reactivated)
+    assert_token_only_in_the_body(reactivated, new_token, admin_client)
+    assert post(client, [registration()], token).status_code == 401
+    assert post(client, [registration()], new_token).status_code == 200
+    assert sorted(LogEntry.objects.values_list("object_repr", "change_message")) == [
+        ("pasar", "[]"),
+        ("pasar", '[{"changed": {"fields": ["aktif"]}}]'),
+    ]
+
+
+def test_admin_rotation_skips_an_inactive_client(admin_client):
+    api_client, _ = api_client_create(name="pasar")
+    api_client_deactivate(clients=[api_client])
+    before = ApiClient.objects.values_list("token_prefix", "token_hash", "is_active").get()
+
+    response = admin_client.post(
+        CHANGELIST, {"action": "rotate_token", "_selected_action": [api_client.pk]}
+    )
+
+    assert shown_tokens(response) == []
+    assert "Tidak diubah" in response.content.decode()
+    assert ApiClient.objects.values_list("token_prefix", "token_hash", "is_active").get() == before
+    assert LogEntry.objects.count() == 0
 
 
 @pytest.mark.parametrize(
@@ -409,14 +572,19 @@ def test_admin_actions_change_only_the_selected_client(client, admin_client):
         "Bearer spp_abc_sec ret",
     ],
 )
-def test_malformed_tokens_are_unknown_without_a_query(client, header, django_assert_num_queries):
-    with django_assert_num_queries(0):
+def test_malformed_tokens_are_unknown_without_a_lookup(client, header):
+    """A malformed token is refused without looking it up: the only queries count the request
+    against its address (the rate limit), and the token's text is in none of them."""
+    with CaptureQueriesContext(connection) as queries:
         response = client.post(
             URL, data="[]", content_type="application/json", headers={"Authorization": header}
         )
 
     assert response.status_code == 401
     assert response.json()["errors"][0]["reason"] == "unknown token"
+    assert [q["sql"] for q in queries if "performance_apiclient" in q["sql"]] == []
+    assert all(header.split(" ", 1)[1] not in q["sql"] for q in queries)
+    assert windows() == {"address:127.0.0.1": 1}
 
 
 # --- Hostile bodies: each input once answered 500, was stored when it should not have been, or

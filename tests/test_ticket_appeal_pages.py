@@ -19,7 +19,7 @@ from appeals.services import (
 )
 from performance.models import Penalty, RuleSet
 from performance.services.ingest import events_ingest
-from seller_portal.models import Shop
+from seller_portal.models import Membership, Shop
 from tests.helpers import create_shop, event
 
 pytestmark = pytest.mark.django_db
@@ -519,6 +519,56 @@ def test_notices_list_the_unread_and_a_post_marks_them_read(client, shop, owner,
     after = client.get("/pemberitahuan/").content.decode()
     assert 'class="unread"' not in after
     assert '<span class="badge">' not in after
+
+
+def test_a_removed_member_no_longer_reads_the_shops_notices(client, shop, owner):
+    """Notices go through the access door: once the membership is gone, the shop's notices are
+    not listed, not counted in the badge, not marked read, and their link is a 404."""
+    other_shop = Shop.objects.get(code="toko-b")
+    Membership.objects.create(user=owner, shop=other_shop, role="owner")
+    gone = Notice.objects.create(
+        user=owner, shop=shop, text="Banding #1 diterima.", url="/toko/toko-a/banding/"
+    )
+    kept = Notice.objects.create(
+        user=owner, shop=other_shop, text="Tiket #2 ditolak.", url="/toko/toko-b/tiket/"
+    )
+    Membership.objects.filter(user=owner, shop=shop).delete()
+    client.force_login(owner)
+
+    html = client.get("/pemberitahuan/").content.decode()
+    opened = client.get(gone.url)
+    client.post("/pemberitahuan/")
+
+    assert "Banding #1 diterima." not in html
+    assert "Tiket #2 ditolak." in html
+    assert '<span class="badge">1</span>' in html
+    assert opened.status_code == 404
+    gone.refresh_from_db()
+    kept.refresh_from_db()
+    assert (gone.read_at, kept.read_at) == (None, NOW)
+
+
+def test_a_removed_member_without_shops_sees_no_badge_and_no_notices(client, shop, owner):
+    Notice.objects.create(user=owner, shop=shop, text="Banding #1 diterima.", url="/toko/toko-a/")
+    Membership.objects.filter(user=owner).delete()
+    client.force_login(owner)
+
+    html = client.get("/pemberitahuan/").content.decode()
+
+    assert "Banding #1 diterima." not in html
+    assert 'class="badge"' not in html
+
+
+def test_support_keeps_the_notices_of_tickets_filed_for_any_shop(client, shop, support):
+    Notice.objects.create(
+        user=support, shop=shop, text="Tiket #3 diverifikasi.", url="/toko/toko-a/"
+    )
+    client.force_login(support)
+
+    html = client.get("/pemberitahuan/").content.decode()
+
+    assert "Tiket #3 diverifikasi." in html
+    assert '<span class="badge">1</span>' in html
 
 
 def test_a_decision_notice_links_to_the_case(client, shop, owner, reviewer):
