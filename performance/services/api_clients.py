@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import ipaddress
 import re
 import secrets
 from collections.abc import Iterable
@@ -112,14 +111,11 @@ def api_client_touch(*, client: ApiClient) -> None:
 
 def api_rate_key(*, client: ApiClient | None, address: str | None) -> str:
     """Whose count a request joins: its client's when the token is known (active or not),
-    else its address's (a missing, unknown, revoked or malformed token). An address that is
-    not an IP address (a header may carry anything) shares one count with all such."""
+    else its address's (a missing, unknown, revoked or malformed token). `address` is
+    `lockout.client_ip`'s, a valid IP address or None; requests without one share a count."""
     if client is not None:
         return f"client:{client.pk}"
-    try:
-        return f"address:{ipaddress.ip_address(address or '')}"
-    except ValueError:
-        return "address:invalid"
+    return f"address:{address or 'unknown'}"
 
 
 def api_client_request_admit(*, client: ApiClient, now: datetime | None = None) -> int | None:
