@@ -28,9 +28,10 @@ from performance.services.api_clients import (
 )
 from performance.services.guidelines import guideline_flag_confirm, guideline_flag_dismiss
 from performance.services.rule_sets import rule_set_has_results, rule_set_validate
+from seller_portal.admin_checks import CheckedChangeList, CheckedJSONField
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(CheckedChangeList, admin.ModelAdmin):
     """Results and records: computed from events, so staff read them and never edit them."""
 
     def has_add_permission(self, request):
@@ -155,7 +156,7 @@ class JobRunAdmin(ReadOnlyAdmin):
     list_select_related = ["parent"]
 
 
-class IndentedJSONField(forms.JSONField):
+class IndentedJSONField(CheckedJSONField):
     def prepare_value(self, value):
         if isinstance(value, forms.fields.InvalidJSONInput):
             return value  # show what staff typed, with the error
@@ -229,7 +230,7 @@ class RuleSetAdmin(admin.ModelAdmin):
 
 
 @admin.register(CalendarOverride)
-class CalendarOverrideAdmin(admin.ModelAdmin):
+class CalendarOverrideAdmin(CheckedChangeList, admin.ModelAdmin):
     """Staff corrections of the working-day calendar; re-run `recalculate` for past weeks."""
 
     list_display = ["day", "is_working_day", "note", "created_by", "created_at"]

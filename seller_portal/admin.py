@@ -7,10 +7,15 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from seller_portal.admin_checks import (
+    CheckedAutocomplete,
+    CheckedChangeList,
+    CheckedDateFieldListFilter,
+)
 from seller_portal.models import LoginFailure, Membership, Shop
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(CheckedAutocomplete, admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]
@@ -30,7 +35,7 @@ class ShopAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(CheckedAutocomplete, admin.ModelAdmin):
     list_display = ["user", "shop", "role", "created_at"]
     list_filter = ["role"]
     search_fields = ["user__username", "user__email", "shop__code", "shop__name"]
@@ -39,14 +44,14 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(LoginFailure)
-class LoginFailureAdmin(admin.ModelAdmin):
+class LoginFailureAdmin(CheckedChangeList, admin.ModelAdmin):
     """Failed sign-ins, newest first. Support lifts the lock of a seller who has proved who they
     are by deleting the failures of that name; nobody adds or edits them."""
 
     list_display = ["username", "ip", "at"]
     ordering = ["-at"]
     search_fields = ["username"]
-    list_filter = [("at", admin.DateFieldListFilter)]
+    list_filter = [("at", CheckedDateFieldListFilter)]
     date_hierarchy = "at"
     actions = ["unlock"]
 

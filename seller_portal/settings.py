@@ -47,6 +47,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions: a session cookie holding NUL is dropped before it reaches a query.
+    "seller_portal.middleware.UnreadableInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "seller_portal.middleware.PortalLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
