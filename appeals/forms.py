@@ -3,6 +3,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from appeals.models import AppealReason, TicketCategory
+from performance.event_types import ID_MAX_LENGTH, SHOP_CODE_RE
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -75,3 +76,22 @@ class AnswerForm(forms.Form):
         label=_("Jawaban Anda"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
     )
     evidence = EvidenceField(label=_("Dokumen tambahan"))
+
+
+class ConversationPickForm(forms.Form):
+    """The conversation a ticket is about (`?percakapan=` to open it, `conversation` when the
+    ticket is sent): an id as events carry it, kept exactly (not stripped)."""
+
+    conversation = forms.CharField(max_length=ID_MAX_LENGTH, required=False, strip=False)
+
+    @classmethod
+    def picked(cls, value: str) -> str:
+        """The conversation asked for, or "" when the value cannot be one (nothing chosen)."""
+        form = cls({"conversation": value})
+        return form.cleaned_data["conversation"] if form.is_valid() else ""
+
+
+class SupportShopForm(forms.Form):
+    """Support's `?toko=` shop code (stripped, as typed)."""
+
+    toko = forms.RegexField(regex=SHOP_CODE_RE, max_length=50)

@@ -9,7 +9,6 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -30,6 +29,7 @@ from appeals.selectors import user_notices
 from performance.models import Event
 from performance.rules.calendar import wib_midnight
 from performance.services.calendar import working_calendar
+from seller_portal.mail import mail_send
 from seller_portal.models import Membership, Role, Shop
 
 Kind = EnforcementRecord.Kind
@@ -171,15 +171,15 @@ def _notify(*, shop: Shop, text: str, url: str, extra_users=()) -> None:
     )
     emails = [user.email for user in owners if user.email]
     if emails:
-        # A header is one line: a reason written on several lines is folded.
-        subject = f"[{shop.name}] {' '.join(text.split())[:120]}"
+        # mail_send makes it one header line: a shop name or a reason on several lines.
+        subject = f"[{shop.name}] {text}"
         transaction.on_commit(lambda: _send(subject, f"{text}\n\n{url}", emails))
 
 
 def _send(subject: str, body: str, emails: list[str]) -> None:
     """E-mail after the decision is stored: a mail server failure is logged, never raised."""
     try:
-        send_mail(subject, body, None, emails)
+        mail_send(subject=subject, body=body, recipients=emails)
     except Exception:
         logger.exception("could not e-mail %s about %r", emails, subject)
 

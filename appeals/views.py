@@ -29,7 +29,13 @@ from appeals.evidence import (
     evidence_name,
     served_content_type,
 )
-from appeals.forms import AnswerForm, AppealForm, TicketForm
+from appeals.forms import (
+    AnswerForm,
+    AppealForm,
+    ConversationPickForm,
+    SupportShopForm,
+    TicketForm,
+)
 from appeals.models import Appeal, EnforcementRecord, Evidence
 from appeals.services import (
     CaseError,
@@ -42,6 +48,7 @@ from appeals.services import (
 from performance.models import Penalty
 from seller_portal import clock
 from seller_portal.access import ShopAccess, shop_access_or_404, shop_view, shops_for_user
+from seller_portal.middleware import UnreadableInput, unreadable_message
 
 ADD_TICKET = "appeals.add_abuseticket"
 MB = 1024 * 1024
@@ -96,6 +103,9 @@ def _upload_refusal(request: HttpRequest) -> HttpResponse | None:
         logger.warning("upload to %s refused: %s", request.path, exc)
         message = _("Paling banyak %(n)s berkas bukti.") % {"n": settings.EVIDENCE_MAX_FILES}
         return _refused(request, message, status=400)
+    except UnreadableInput as exc:  # NUL or a lone surrogate (seller_portal/middleware.py)
+        logger.warning("upload to %s refused: %s", request.path, exc)
+        return _refused(request, unreadable_message(), status=400)
     except (SuspiciousOperation, BadRequest, MultiPartParserError) as exc:
         logger.warning("upload to %s refused: %s", request.path, exc)
         message = _("Unggahan tidak terbaca. Muat ulang halaman dan coba lagi.")
@@ -130,7 +140,9 @@ def ticket_new(request: HttpRequest, access: ShopAccess) -> HttpResponse:
     """Pick a conversation, then its buyer messages, the category, a description, evidence."""
     if not _can_file_ticket(request, access):
         raise PermissionDenied
-    conversation = request.POST.get("conversation") or request.GET.get("percakapan") or ""
+    conversation = ConversationPickForm.picked(
+        request.POST.get("conversation") or request.GET.get("percakapan") or ""
+    )
     conversations = selectors.shop_conversations(shop=access.shop, now=clock.now())
     chat = (
         selectors.conversation_messages(shop=access.shop, conversation=conversation)
@@ -323,7 +335,9 @@ def support_ticket(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("toko", "").strip()
     shops = shops_for_user(request.user)
     if code:
-        if shops.filter(code=code).exists():
-            return redirect("portal:ticket_new", shop_code=code)
-        messages.error(request, _("Toko %(code)s tidak ditemukan.") % {"code": code})
+        form = SupportShopForm({"toko": code})
+        if form.is_valid() and shops.filter(code=form.cleaned_data["toko"]).exists():
+            return redirect("portal:ticket_new", shop_code=form.cleaned_data["toko"])
+        shown = code if len(code) <= 60 else code[:57] + "..."
+        messages.error(request, _("Toko %(code)s tidak ditemukan.") % {"code": shown})
     return render(request, "appeals/support_ticket.html", {"shops": shops.order_by("code")[:500]})

@@ -32,6 +32,7 @@ from performance.services.api_clients import (
 from performance.services.guidelines import guideline_flag_confirm, guideline_flag_dismiss
 from performance.services.rule_sets import rule_set_has_results, rule_set_validate
 from seller_portal.admin_base import PortalModelAdmin
+from seller_portal.admin_checks import CheckedJSONField
 
 
 class ReadOnlyAdmin(PortalModelAdmin):
@@ -189,7 +190,7 @@ class JobRunAdmin(ReadOnlyAdmin):
     list_select_related = ["parent"]
 
 
-class IndentedJSONField(forms.JSONField):
+class IndentedJSONField(CheckedJSONField):
     def prepare_value(self, value):
         if isinstance(value, forms.fields.InvalidJSONInput):
             return value  # show what staff typed, with the error

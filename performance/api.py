@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from performance.event_types import JsonUnreadable, json_decode
 from performance.openapi import openapi_document
 from performance.services.api_clients import (
     api_client_for_token,
@@ -68,12 +67,10 @@ def events_post(request: HttpRequest) -> JsonResponse:
     if len(body) > limit:
         return _errors(413, f"body is larger than {limit} bytes; send smaller batches")
     try:
-        payload = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        return _errors(400, f"body is not valid JSON: {getattr(exc, 'msg', exc)}")
-    except RecursionError:
-        # "[[[[..." a few thousand deep is a small body that exhausts the parser's stack.
-        return _errors(400, "body is not valid JSON: nested too deeply")
+        # An integer too long to read is refused as the error of the event holding it.
+        payload = json_decode(body)
+    except JsonUnreadable as exc:
+        return _errors(400, f"body is {exc.reason}")
     if not isinstance(payload, list):
         return _errors(400, "body must be a JSON array of events")
     if len(payload) > settings.EVENTS_API_MAX_EVENTS:

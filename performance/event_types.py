@@ -11,6 +11,7 @@ import hashlib
 import json
 import math
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -38,6 +39,74 @@ def _storable(text: str) -> bool:
 
 
 UNSTORABLE_REASON = "must not contain NUL characters or unpaired surrogates"
+# A name is shown on one line and put in e-mail headers, which may not hold a line break:
+# control characters (C0, DEL, C1: tab, CR, LF, NEL, ...) and the Unicode line and paragraph
+# separators are refused in fields marked `single_line`.
+_LINE_BREAKING = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]").search
+LINE_BREAKING_REASON = "must not contain control characters or line breaks"
+
+
+class OversizedNumber:
+    """A JSON integer with more digits than Python converts (`sys.get_int_max_str_digits()`,
+    4,300 by default). `json_decode` keeps it as a value, so that validation refuses the one
+    event that holds it (at its index or line) instead of the whole body failing to decode."""
+
+    __slots__ = ("digits",)
+
+    def __init__(self, text: str) -> None:
+        self.digits = len(text.lstrip("-"))
+
+    def __repr__(self) -> str:
+        return f"OversizedNumber(digits={self.digits})"
+
+    def __str__(self) -> str:
+        return f"an integer of {self.digits} digits"
+
+
+class JsonUnreadable(ValueError):
+    """Why a JSON text cannot be decoded: `reason` reads "not valid JSON: ..." or "not UTF-8
+    text (byte N)"; `column` is where the decoder stopped, when it says."""
+
+    def __init__(self, reason: str, column: int | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.column = column
+
+    @property
+    def with_column(self) -> str:
+        return self.reason if self.column is None else f"{self.reason} at column {self.column}"
+
+
+def _int_or_oversized(text: str) -> int | OversizedNumber:
+    try:
+        return int(text)
+    except ValueError:  # beyond the int-string limit
+        return OversizedNumber(text)
+
+
+def json_decode(data: bytes | str) -> Any:
+    """`json.loads(data)`, with every way decoding can fail as `JsonUnreadable`: malformed
+    JSON, bytes that are not UTF-8, nesting that exhausts the stack. An integer beyond Python's
+    int-string limit (a plain ValueError from the decoder) is read as an `OversizedNumber`,
+    which no field accepts. NaN, Infinity and huge floats decode as the json module reads them
+    (floats); no field accepts a float either."""
+    try:
+        return json.loads(data)
+    except json.JSONDecodeError as exc:
+        raise JsonUnreadable(f"not valid JSON: {exc.msg}", exc.colno) from None
+    except UnicodeDecodeError as exc:
+        raise JsonUnreadable(f"not UTF-8 text (byte {exc.start + 1})") from None
+    except RecursionError:  # "[[[[..." thousands deep: a short text that exhausts the stack
+        raise JsonUnreadable("not valid JSON: nested too deeply") from None
+    except ValueError:
+        pass  # an integer over the int-string limit: read again, keeping it as a value
+    try:
+        return json.loads(data, parse_int=_int_or_oversized)
+    except (ValueError, RecursionError):  # not expected: the first reading decoded the rest
+        raise JsonUnreadable("not valid JSON: a value cannot be read") from None
+
+
+INT_DIGITS_LIMIT = sys.get_int_max_str_digits()
 
 
 @dataclass(frozen=True)
@@ -51,6 +120,7 @@ class Field:
     maximum: int | None = None
     default: Any = None  # applied when an optional field is absent (None: left out)
     max_length: int | None = None  # strings: instead of ID_MAX_LENGTH / TEXT_MAX_LENGTH
+    single_line: bool = False  # strings: no control characters or line breaks
 
     @property
     def length_limit(self) -> int:
@@ -83,7 +153,12 @@ EVENT_TYPES: dict[str, EventType] = {
             "Creates or updates the shop; must precede the shop's other events.",
             (
                 Field(
-                    "name", "text", "Shop name shown to sellers", max_length=SHOP_NAME_MAX_LENGTH
+                    "name",
+                    "text",
+                    "Shop name shown to sellers and in e-mail subjects: one line, no control "
+                    "characters",
+                    max_length=SHOP_NAME_MAX_LENGTH,
+                    single_line=True,
                 ),
                 Field("tier", "enum", "Merchant tier", choices=TIERS),
             ),
@@ -318,7 +393,12 @@ def canonical_json(obj: dict[str, Any]) -> str:
 
 
 def _describe(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False)
+    if type(value) is OversizedNumber:
+        return str(value)
+    try:
+        text = json.dumps(value, ensure_ascii=False, default=str)  # default: OversizedNumber
+    except (ValueError, RecursionError):
+        text = f"a JSON {type(value).__name__}"
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -352,8 +432,14 @@ def _check_field(spec: Field, value: Any) -> str | None:
             return f"field '{name}' must not be empty"
         if not _storable(value):
             return f"field '{name}' {UNSTORABLE_REASON}"
+        if spec.single_line and _LINE_BREAKING(value):
+            return f"field '{name}' {LINE_BREAKING_REASON}"
         return None
     if spec.kind == "int":
+        if type(value) is OversizedNumber:
+            return (
+                f"field '{name}' is {value}; an integer may have at most {INT_DIGITS_LIMIT} digits"
+            )
         if isinstance(value, bool) or not isinstance(value, int):
             return f"field '{name}' must be an integer, got {_describe(value)}"
         too_low = spec.minimum is not None and value < spec.minimum
@@ -385,7 +471,17 @@ def _field_check(spec: Field) -> Callable[[Any], bool]:
     for values of the exact types JSON decodes to (anything else goes the slow way)."""
     if spec.kind in ("ref", "text"):
         limit = spec.length_limit
-        if spec.kind == "ref" or spec.name == "name":
+        # References and names identify something: not blank (as in `_check_field`).
+        filled = spec.kind == "ref" or spec.name == "name"
+        if spec.single_line:
+            return lambda value: (
+                type(value) is str
+                and len(value) <= limit
+                and (not filled or bool(value.strip()))
+                and _storable(value)
+                and not _LINE_BREAKING(value)
+            )
+        if filled:
             return lambda value: (
                 type(value) is str
                 and len(value) <= limit

@@ -15,6 +15,9 @@ def _field_schema(spec) -> dict[str, Any]:
         schema = {"type": "string", "minLength": 1, "maxLength": spec.length_limit}
     elif spec.kind == "text":
         schema = {"type": "string", "maxLength": spec.length_limit}
+        if spec.single_line:
+            # The control characters and line breaks validation refuses (event_types).
+            schema["pattern"] = "^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029]*$"
     elif spec.kind == "int":
         schema = {"type": "integer"}
         if spec.minimum is not None:

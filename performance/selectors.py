@@ -18,7 +18,7 @@ from performance.models import (
     RuleSet,
     ScoreSnapshot,
 )
-from performance.rules.calendar import DayOff
+from performance.rules.calendar import DayOff, last_monday, wib_date
 from performance.rules.cs import Exclusions
 from performance.rules.penalties import (
     PenaltyStatus,
@@ -29,6 +29,7 @@ from performance.rules.penalties import (
 from performance.rules.turns import BuyerTurn
 from performance.services.cs_evaluation import read_turns
 from performance.services.holiday_mode import holiday_period_current
+from performance.services.rule_sets import RuleSets
 from seller_portal.models import Shop
 
 
@@ -225,11 +226,12 @@ def penalty_rows(page_penalties, today: date) -> list[PenaltyRow]:
     return _rows(page_penalties, today, _lifetimes())
 
 
-def shop_snapshot(*, shop: Shop, refreshed_on: date | None, today: date):
-    """The current snapshot of one refresh (default: the latest), and every refresh date."""
+def shop_snapshot(*, shop: Shop, refreshed_on: date | None, today: date, latest: bool = True):
+    """The current snapshot of one refresh (default, when `latest`: the latest), and every
+    refresh date."""
     snapshots = ScoreSnapshot.objects.filter(shop=shop, is_current=True, refreshed_on__lte=today)
     dates = list(snapshots.order_by("-refreshed_on").values_list("refreshed_on", flat=True))
-    if refreshed_on is None:
+    if refreshed_on is None and latest:
         refreshed_on = dates[0] if dates else None
     if refreshed_on is None or refreshed_on not in dates:
         return None, dates
@@ -248,6 +250,26 @@ ORDER_CLOSING_TYPES = (
     "shipment.cancelled_by_seller",
     "order.cancelled_in_verification",
 )
+
+
+@dataclass(frozen=True)
+class CsWeekRange:
+    """Which weeks the CS page can show: from `first_week` (the shop's registration week, or
+    the first rule set's when later, as ingestion refuses events before it). A week is
+    evaluated under the rule set in force on the Monday after it."""
+
+    first_rules: date | None  # the first rule set's start; None when there is none
+    first_week: date | None
+
+    def has_rules(self, week_start: date) -> bool:
+        return self.first_rules is not None and week_start + timedelta(days=7) >= self.first_rules
+
+
+def cs_week_range(*, shop: Shop, rule_sets: RuleSets) -> CsWeekRange:
+    first_rules = rule_sets.starts[0] if rule_sets.starts else None
+    if first_rules is None:
+        return CsWeekRange(None, None)
+    return CsWeekRange(first_rules, last_monday(max(wib_date(shop.registered_at), first_rules)))
 
 
 def cs_weeks_recent(*, shop: Shop, today: date) -> list[CsWeek]:

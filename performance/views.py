@@ -7,14 +7,20 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from performance import charts, selectors
-from performance.forms import HolidayModeForm, PenaltyFilterForm
+from performance.forms import (
+    CsWeekForm,
+    HolidayCancelForm,
+    HolidayModeForm,
+    PenaltyFilterForm,
+    RefreshDateForm,
+)
 from performance.models import PenaltyRule
 from performance.presentation import (
     component_lines,
@@ -31,6 +37,7 @@ from performance.services.holiday_mode import (
     holiday_mode_switch_off,
     holiday_mode_switch_on,
 )
+from performance.services.rule_sets import RuleSets
 from seller_portal import clock
 from seller_portal.access import ShopAccess, shop_view
 from seller_portal.selectors import shop_last_event_at
@@ -107,11 +114,12 @@ def penalties(request: HttpRequest, access: ShopAccess) -> HttpResponse:
 @shop_view
 def score_detail(request: HttpRequest, access: ShopAccess) -> HttpResponse:
     today = clock.today()
-    try:
-        wanted = date.fromisoformat(request.GET["minggu"]) if "minggu" in request.GET else None
-    except ValueError:
-        wanted = None
-    snapshot, dates = selectors.shop_snapshot(shop=access.shop, refreshed_on=wanted, today=today)
+    form = RefreshDateForm(request.GET)
+    asked = bool(request.GET.get("minggu"))
+    wanted = form.cleaned_data["minggu"] if form.is_valid() else None
+    snapshot, dates = selectors.shop_snapshot(
+        shop=access.shop, refreshed_on=wanted, today=today, latest=not asked
+    )
     context = {"active_nav": "dashboard", "snapshot": snapshot, "dates": dates, "wanted": wanted}
     if snapshot is not None:
         params = snapshot.rule_set.params
@@ -132,7 +140,9 @@ def score_detail(request: HttpRequest, access: ShopAccess) -> HttpResponse:
                 for p in snapshot.deducted
             ],
         }
-    return render(request, "performance/score_detail.html", context)
+    # A date that is no refresh of this shop (or no date): "no refresh on that date", 404.
+    status = 404 if asked and snapshot is None else 200
+    return render(request, "performance/score_detail.html", context, status=status)
 
 
 @shop_view
@@ -140,13 +150,17 @@ def customer_service(request: HttpRequest, access: ShopAccess) -> HttpResponse:
     today = clock.today()
     weeks = selectors.cs_weeks_recent(shop=access.shop, today=today)
     this_week = last_monday(today)
-    try:
-        chosen = date.fromisoformat(request.GET["minggu"]) if "minggu" in request.GET else None
-    except ValueError:
-        chosen = None
-    if chosen is None or chosen.weekday() != 0 or chosen > this_week:
+    rule_sets = RuleSets()  # one query, for the week's range and its evaluation
+    shown = selectors.cs_week_range(shop=access.shop, rule_sets=rule_sets)
+    form = CsWeekForm(request.GET, first_week=shown.first_week, this_week=this_week)
+    chosen = form.cleaned_data["minggu"] if form.is_valid() else None
+    if chosen is None:
         chosen = weeks[-1].week_start if weeks else this_week
-    turns, exclusions, params = cs_week_turns(shop=access.shop, week_start=chosen)
+    if not shown.has_rules(chosen):
+        raise Http404(_("Belum ada set aturan untuk menilai layanan pelanggan."))
+    turns, exclusions, params = cs_week_turns(
+        shop=access.shop, week_start=chosen, rule_sets=rule_sets
+    )
     stored = next((w for w in weeks if w.week_start == chosen), None)
     tickets = selectors.verified_ticket_by_message(shop=access.shop)
     return render(
@@ -169,7 +183,10 @@ def customer_service(request: HttpRequest, access: ShopAccess) -> HttpResponse:
             "week_options": sorted({w.week_start for w in weeks} | {this_week}, reverse=True),
             "pass_percent": params.cs_pass_percent,
             "reply_hours": params.cs_reply_hours,
+            "week_errors": form.errors.get("minggu", []),
         },
+        # A week that cannot be shown: the latest one is, under the reason, with a 404.
+        status=404 if form.errors else 200,
     )
 
 
@@ -188,9 +205,12 @@ def holiday_mode(request: HttpRequest, access: ShopAccess) -> HttpResponse:
                 messages.success(request, _("Mode libur dimatikan. Toko buka kembali."))
                 return redirect("portal:holiday", shop_code=access.shop.code)
             if action == "cancel":
+                cancel = HolidayCancelForm(request.POST)
+                if not cancel.is_valid():
+                    raise HolidayModeError(cancel.errors["period"][0])
                 holiday_mode_cancel(
                     shop=access.shop,
-                    period_id=int(request.POST.get("period", 0)),
+                    period_id=cancel.cleaned_data["period"],
                     user=request.user,
                     now=now,
                 )
@@ -220,7 +240,7 @@ def holiday_mode(request: HttpRequest, access: ShopAccess) -> HttpResponse:
                             ),
                         )
                     return redirect("portal:holiday", shop_code=access.shop.code)
-        except (HolidayModeError, ValueError) as exc:
+        except HolidayModeError as exc:  # a sentence for the seller (services/holiday_mode)
             form.add_error(None, str(exc))
     current, scheduled, history = selectors.holiday_page(shop=access.shop, now=now)
     return render(

@@ -12,10 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from seller_portal.admin_base import PortalAdminMixin, PortalModelAdmin
+from seller_portal.admin_checks import CheckedAutocomplete, CheckedDateFieldListFilter
 from seller_portal.models import LoginFailure, Membership, Shop
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(CheckedAutocomplete, admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]
@@ -75,7 +76,7 @@ class LoginFailureAdmin(PortalModelAdmin):
     ordering = ["-at"]
     search_fields = ["username", "ip"]  # see get_search_results: known names only
     search_help_text = _("Nama akun atau alamat IP. Nama yang tidak dikenal tidak dapat dicari.")
-    list_filter = [NameKnownFilter, ("at", admin.DateFieldListFilter)]
+    list_filter = [NameKnownFilter, ("at", CheckedDateFieldListFilter)]
     date_hierarchy = "at"
     actions = ["unlock"]
 

@@ -38,4 +38,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "seller_portal.views.bad_request"
 handler500 = "seller_portal.views.server_error"

@@ -6,11 +6,14 @@ from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
+from django.utils import translation
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from seller_portal.access import shops_for_user
 from seller_portal.jobs import redis_ping
+from seller_portal.middleware import UnreadableInput, portal_language, unreadable_message
 
 
 @login_required
@@ -80,3 +83,23 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if unavailable:
         response["Retry-After"] = RETRY_AFTER_SECONDS
     return response
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler400: a request Django or the portal refused (unreadable text, too many fields,
+    a malformed body). A sentence in the user's language, never the exception's text;
+    rendered without the session or the database, as the refusal may come before either.
+    The API answers in its own JSON error shape."""
+    with translation.override(portal_language(request)):
+        if isinstance(exception, UnreadableInput):
+            message = unreadable_message()
+        else:
+            message = gettext(
+                "Permintaan ini tidak dapat diproses. Muat ulang halaman dan coba lagi."
+            )
+        if request.path.startswith("/api/"):
+            with translation.override("en"):
+                reason = unreadable_message() if isinstance(exception, UnreadableInput) else message
+            return JsonResponse({"errors": [{"index": None, "reason": reason}]}, status=400)
+        html = loader.get_template("bad_request.html").render({"message": message})
+    return HttpResponse(html, status=400)

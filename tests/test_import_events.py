@@ -249,6 +249,8 @@ def test_chat_message_default_is_stored(tmp_path):
         b'{"amount": 18446744073709551616}\n',  # beyond 64 bits: orjson would give a float
         b'{"amount": -9223372036854775809}\n',
         b'{"order": [18446744073709551616]}\n',
+        b'{"amount": ' + b"9" * 5000 + b"}\n",  # beyond the int-string limit: json raises
+        b'{"order": [' + b"9" * 5000 + b"]}\n",
         b'{"amount": 1.0, "b": 1e400, "c": -0.0}\n',
         b'{"amount": NaN}\n',
         b'{"a": Infinity}\n',

@@ -54,6 +54,8 @@ OTHER_TYPES = sorted(set(EVENT_TYPES) - {REGISTRATION})
 
 # Any Unicode text the contract accepts: no NUL, no unpaired surrogate (both are refused).
 CHARACTERS = st.characters(exclude_categories=("Cs",), exclude_characters="\x00")
+# Shop names are one line: no control characters or line separators either (single_line).
+NAME_CHARACTERS = st.characters(exclude_categories=("Cs", "Cc", "Zl", "Zp"))
 text = st.text(CHARACTERS, max_size=40)
 # References come from small pools, so orders, buyers and conversations repeat across events.
 refs = st.one_of(
@@ -72,7 +74,7 @@ def field_values(spec) -> st.SearchStrategy:
         return refs.filter(lambda value: len(value) <= spec.length_limit)
     if spec.kind == "text":
         if spec.name == "name":
-            return st.text(CHARACTERS, min_size=1, max_size=40).filter(str.strip)
+            return st.text(NAME_CHARACTERS, min_size=1, max_size=40).filter(str.strip)
         return text
     if spec.kind == "int":
         high = spec.maximum if spec.maximum is not None else 10**12

@@ -214,9 +214,10 @@ def cs_evaluate_week(*, week_start: date, shop_ids: Iterable[int] | None = None)
     return {"cs_weeks_created": created, "cs_weeks_superseded": superseded} | enforcement
 
 
-def cs_week_turns(*, shop: Shop, week_start: date):
-    """Every turn of one shop's week with its outcome, and the week's exclusions (CS page)."""
-    params = RuleSets().on(week_start + timedelta(days=7)).params
+def cs_week_turns(*, shop: Shop, week_start: date, rule_sets: RuleSets | None = None):
+    """Every turn of one shop's week with its outcome, and the week's exclusions (CS page).
+    `rule_sets`: already loaded by the caller (the page checks the week against them)."""
+    params = (rule_sets or RuleSets()).on(week_start + timedelta(days=7)).params
     start, end = wib_midnight(week_start), wib_midnight(week_start + timedelta(days=7))
     seen_before = end + timedelta(hours=params.cs_reply_hours)
     outcomes, exclusions = classified_turns(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import time
@@ -13,6 +12,7 @@ from typing import Any
 import orjson
 from django.core.management.base import BaseCommand, CommandError
 
+from performance.event_types import JsonUnreadable, json_decode
 from performance.services.ingest import Unreadable, events_ingest
 
 
@@ -110,7 +110,8 @@ class Command(BaseCommand):
 
 # Types of a value orjson decodes exactly as the json module does. It reads integers beyond 64
 # bits as floats, and so may differ inside arrays and objects; such lines, and any it refuses
-# (NaN, lone surrogates, ...), go through the json module, which decides and words the error.
+# (NaN, lone surrogates, integers over 4,300 digits, ...), go through the json module, which
+# decides and words the error (`json_decode`, shared with the API).
 _PLAIN_TYPES = frozenset({str, int, bool, type(None)})
 
 
@@ -132,8 +133,6 @@ def _decode_with_json(raw: bytes) -> Any:
     except UnicodeDecodeError as exc:
         return Unreadable(f"not UTF-8 text (byte {exc.start + 1})")
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        return Unreadable(f"not valid JSON: {exc.msg} at column {exc.colno}")
-    except RecursionError:  # "[[[[..." thousands deep: a short line that exhausts the stack
-        return Unreadable("not valid JSON: nested too deeply")
+        return json_decode(text)
+    except JsonUnreadable as exc:
+        return Unreadable(exc.with_column)
