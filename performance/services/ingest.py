@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Max, Min
 from django.utils import timezone
 
 from performance.event_types import NormalizedEvent, validate_event
@@ -195,6 +196,15 @@ def _last_event_id() -> int:
     return Event.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
 
+def _own_id_range(after_id: int, received_at: datetime) -> tuple[int, int]:
+    """The first and last id of the rows this batch wrote: above `after_id`, received at
+    its time (a range scan of the primary key over little more than the batch's rows)."""
+    own = Event.objects.filter(pk__gt=after_id, received_at=received_at).aggregate(
+        first=Min("pk"), last=Max("pk")
+    )
+    return own["first"], own["last"]
+
+
 def _stored_digests(event_ids: set[str]) -> Iterable[tuple[str, str, datetime]]:
     """(event id, digest, received_at) of those ids already in the table."""
     if connection.vendor == "postgresql":
@@ -331,8 +341,9 @@ def events_ingest(
             if batch.seller_messages:
                 # The guideline check runs after commit, in its own job: no message's check
                 # can fail or slow down the batch that stores it.
+                first_id, last_id = _own_id_range(after_id, batch.now)
                 enqueue_guideline_check(
-                    after_id=after_id, through_id=_last_event_id(), received_at=batch.now
+                    after_id=first_id - 1, through_id=last_id, received_at=batch.now
                 )
             if batch.result.earliest_by_shop and settings.RESULTS_UPDATE_AFTER_INGEST:
                 # Late or new events change results: recompute what they touch, after commit.
