@@ -14,7 +14,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import EmptyResultSet, FieldDoesNotExist, FullResultSet
 from django.db.models.constants import LOOKUP_SEP
 
 from seller_portal.admin_checks import CheckedAutocomplete
@@ -50,15 +50,30 @@ def may_view_model(admin_site, request, model) -> bool:
 
 class PortalChangeList(ChangeList):
     """Sorting from the query string honours the columns sortable for this user: Django
-    itself checks `sortable_by` only when drawing the column headers. And the date hierarchy
-    converts `?at__year=` with int() and catches only ValueError: a year beyond a C int
-    (-9223372036854775809) is an incorrect lookup (the changelist's "?e=1"), not a 500."""
+    itself checks `sortable_by` only when drawing the column headers.
+
+    A lookup value that no date or number can hold is an incorrect lookup (the changelist's
+    "?e=1"), not a 500: Django catches such values only while it builds a filter, but the date
+    hierarchy computes the next year itself (`?at__year=9999`, or a year beyond a C int), and
+    a `__year` outside 1–9999 fails only when the query is compiled, while the page renders.
+    The query is therefore compiled once here, where the refusal can still be answered.
+    """
 
     def get_filters(self, request):
         try:
             return super().get_filters(request)
-        except OverflowError as exc:
+        except (OverflowError, ValueError) as exc:
             raise IncorrectLookupParameters(exc) from exc
+
+    def get_queryset(self, request, exclude_parameters=None):
+        queryset = super().get_queryset(request, exclude_parameters)
+        try:
+            queryset.query.get_compiler(queryset.db).as_sql()
+        except (EmptyResultSet, FullResultSet):
+            pass  # a filter that matches nothing, or everything: a valid query
+        except (OverflowError, ValueError) as exc:
+            raise IncorrectLookupParameters(exc) from exc
+        return queryset
 
     def get_ordering_field(self, field_name):
         if self.sortable_by is not None and field_name not in self.sortable_by:
@@ -116,6 +131,14 @@ class PortalAdminMixin(CheckedAutocomplete):
             attr = getattr(self, column, None) or getattr(self.model, column, None)
             return getattr(attr, "admin_order_field", "")
         return column
+
+    def to_field_allowed(self, request, to_field):
+        """Django's check fails with an AttributeError (a 500) when `_to_field` names a
+        reverse many-to-many (`?_to_field=user` on groups); any such name is refused (400)."""
+        try:
+            return super().to_field_allowed(request, to_field)
+        except (AttributeError, TypeError, ValueError):
+            return False
 
     def lookup_allowed(self, lookup, value, request):
         return super().lookup_allowed(lookup, value, request) and self.path_allowed(request, lookup)

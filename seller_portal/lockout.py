@@ -21,6 +21,7 @@ after it.
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -81,12 +82,25 @@ class Attempt:
     pk: int
     username: str
     ip: str | None
+    typed_digest: str
 
     def succeeded(self) -> None:
         """The password was right: forget this attempt and the failures of its name from its
         address counted before it; those counted after it (attempts of the same burst still
-        being checked, or already refused) stay."""
-        LoginFailure.objects.filter(username=self.username, ip=self.ip, pk__lte=self.pk).delete()
+        being checked, or already refused) stay. Only failures typed exactly as this name:
+        another account whose name case-folds alike ("strasse" for "straße") proves nothing
+        about the guesses at this one (rows counted before names were kept, with no digest,
+        are cleared as before)."""
+        LoginFailure.objects.filter(
+            username=self.username,
+            ip=self.ip,
+            pk__lte=self.pk,
+            typed_digest__in=[self.typed_digest, ""],
+        ).delete()
+
+
+def typed_digest(username: str) -> str:
+    return hashlib.sha256(username.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def lock_key(username: str) -> str:
@@ -109,14 +123,17 @@ def count_attempt(username: str, ip: str | None) -> Attempt:
                     "SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [ADVISORY_LOCK_SPACE, name]
                 )
         # Elsewhere (SQLite) this insert takes the database's one write lock first.
-        attempt = LoginFailure.objects.using(using).create(username=name, ip=ip)
+        digest = typed_digest(username)
+        attempt = LoginFailure.objects.using(using).create(
+            username=name, ip=ip, typed_digest=digest
+        )
         until = _locked_until(using, name, ip, before=attempt.pk)
         if until is not None:
             attempt.delete()  # refused unchecked: not a failure, and it does not extend the lock
     LoginFailure.objects.using(using).filter(at__lt=clock.now() - KEEP).delete()
     if until is not None:
         raise Locked(until)
-    return Attempt(attempt.pk, name, ip)
+    return Attempt(attempt.pk, name, ip, digest)
 
 
 def _locked_until(

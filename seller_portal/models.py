@@ -72,6 +72,9 @@ class LoginFailure(models.Model):
     the name out for a while (`lockout.py`)."""
 
     username = models.CharField(_("nama pengguna"), max_length=150)  # as typed, case-folded
+    # SHA-256 of the name exactly as typed: names that case-fold alike ("straße", "strasse")
+    # are counted together, but one account's success clears only failures typed as its name.
+    typed_digest = models.CharField(max_length=64, blank=True, default="", editable=False)
     ip = models.GenericIPAddressField(_("alamat IP"), null=True, blank=True)
     at = models.DateTimeField(_("waktu"), default=timezone.now)
 

@@ -275,18 +275,26 @@ def test_the_admin_sign_in_says_it_is_locked(client, make_user):
     assert LOCKED in response.content.decode()
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_async_authenticate_is_counted_and_locked_too(owner):
+    """In a thread of its own (Playwright's tests leave an event loop in the main thread),
+    so with a connection of its own: a transactional test, whose rows are flushed after."""
     from asgiref.sync import async_to_sync
     from django.contrib.auth import aauthenticate
+    from django.db import connections
     from django.test import RequestFactory
 
     request = RequestFactory().post("/login/", REMOTE_ADDR="10.0.0.1")
 
+    def signed_in(password):
+        try:
+            return async_to_sync(aauthenticate)(request, username="pemilik", password=password)
+        finally:
+            connections.close_all()
+
     def sign_in(password):
-        # In a thread of its own: Playwright's tests leave an event loop in the main thread.
         with ThreadPoolExecutor(1) as pool:
-            call = async_to_sync(aauthenticate)
-            return pool.submit(call, request, username="pemilik", password=password).result()
+            return pool.submit(signed_in, password).result()
 
     for _ in range(5):
         assert sign_in("salah") is None
