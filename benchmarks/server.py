@@ -84,6 +84,8 @@ def start_gunicorn(
             "seller_portal.wsgi",
             *("--workers", str(workers), "--bind", f"127.0.0.1:{port}"),
             *("--timeout", str(timeout), "--log-level", "warning"),
+            # No ~/.gunicorn/gunicorn.ctl shared by every gunicorn running at once.
+            "--no-control-socket",
         ],
         env=env,
         cwd=ROOT,

@@ -294,11 +294,20 @@ def jobs_reconcile() -> dict:
             counts["requeued"] += 1
         else:
             counts["waiting"] += 1
+    first_runs = 0  # periodic kinds that never ran: a fresh installation, nothing was missed
     for kind in _missed_periodic(clock.now()):
+        first_runs += not JobRun.objects.filter(kind=kind, parent__isnull=True).exists()
         PERIODIC[kind][1](triggered_by="reconcile")
         counts["periodic_started"] += 1
     if any(counts.values()):
-        logger.warning("job reconciliation: %s", dict(counts))
+        # Lost or given-up work, or a periodic run missed while the scheduler was away, is for
+        # an operator to look at; first runs on a fresh start are not.
+        trouble = counts["periodic_started"] > first_runs or any(
+            counts[key] for key in ("requeued", "waiting", "given_up")
+        )
+        logger.log(
+            logging.WARNING if trouble else logging.INFO, "job reconciliation: %s", dict(counts)
+        )
     return dict(counts)
 
 

@@ -235,4 +235,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    # Django's own configuration gives "django" a console handler of its own (when debugging)
+    # on top of the root's: every line would be written twice. Its records go to the root.
+    "loggers": {"django": {"handlers": [], "propagate": True}},
 }

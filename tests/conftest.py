@@ -2,6 +2,7 @@ import os
 
 import pytest
 from django.conf import settings
+from hypothesis import settings as hypothesis_settings
 
 from tests.helpers import create_shop, create_user
 
@@ -10,6 +11,10 @@ from tests.helpers import create_shop, create_user
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+# Hypothesis keeps no example database: tests leave nothing in the checkout (.hypothesis/).
+hypothesis_settings.register_profile("portal", database=None)
+hypothesis_settings.load_profile("portal")
 
 
 @pytest.fixture(autouse=True)

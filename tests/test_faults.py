@@ -252,6 +252,41 @@ def test_a_periodic_run_missed_while_redis_was_down_is_started(
     assert jobs.jobs_reconcile() == reconcile_counts()  # started once
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("earlier", "level"),
+    [
+        # A fresh installation: no periodic run ever ran, so nothing was missed.
+        ({}, "INFO"),
+        # Each kind ran before: the runs due now were missed while the scheduler was away.
+        (
+            {
+                "weekly_rules": "2025-04-06",
+                "monthly_rules": "2025-03-01",
+                "score_refresh": "2025-04-07",
+            },
+            "WARNING",
+        ),
+    ],
+)
+def test_first_periodic_runs_are_reported_as_info_and_missed_ones_as_warnings(
+    rq_queue, make_shop, monkeypatch, caplog, earlier, level
+):
+    make_shop()
+    now = datetime.fromisoformat("2025-04-14T01:00:00+07:00")
+    monkeypatch.setattr(clock, "now", lambda: now)
+    monkeypatch.setattr(clock, "today", lambda: now.date())
+    for kind, run_date in earlier.items():
+        JobRun.objects.create(kind=kind, run_date=run_date, status="succeeded")
+
+    with caplog.at_level("INFO", logger="performance.jobs"):
+        counts = jobs.jobs_reconcile()
+
+    assert counts["periodic_started"] == 3
+    reports = [r for r in caplog.records if r.getMessage().startswith("job reconciliation")]
+    assert [r.levelname for r in reports] == [level]
+
+
 # --- The error pages -------------------------------------------------------------------------
 
 
