@@ -191,8 +191,10 @@ def openapi_document() -> dict[str, Any]:
                             },
                         ),
                         "503": error(
-                            "The database is unavailable (seller_portal.views.server_error); "
-                            "nothing stored, send the batch again later",
+                            "The database is unavailable (seller_portal.views.server_error), "
+                            "or the request took longer than the server allows and was stopped "
+                            "(seller_portal/gunicorn_conf.py); nothing stored, send the batch "
+                            "again later",
                             Retry_After={
                                 "description": "Seconds to wait before sending again",
                                 "required": True,
