@@ -88,3 +88,29 @@ def test_shell_fits_a_phone(page: Page, live_server, seller):
     assert page.evaluate("document.documentElement.scrollWidth") == 390
     page.get_by_role("link", name="Banding").click()
     expect(page.get_by_role("heading", name="Banding", exact=True)).to_be_visible()
+
+
+def test_refusal_pages_speak_sentences_and_fit_a_phone(page: Page, live_server, seller):
+    """The answers hostile input gets (issue 14) are pages a seller can read on a phone: a
+    week the portal has no data for, and a link with a character it cannot process."""
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Nama pengguna").fill("pemilik.toko-batik-sari")
+    page.get_by_label("Kata sandi").fill("demo12345")
+    page.get_by_role("button", name="Masuk").click()
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+
+    answer = page.goto(
+        f"{live_server.url}/toko/toko-batik-sari/layanan-pelanggan/?minggu=1999-12-20"
+    )
+    assert answer.status == 404
+    expect(
+        page.get_by_text("Tidak ada data layanan pelanggan untuk minggu 20/12/1999")
+    ).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") == 360
+
+    answer = page.goto(f"{live_server.url}/toko/toko-batik-sari/layanan-pelanggan/?percakapan=%00")
+    assert answer.status == 400
+    expect(page.get_by_role("heading", name="Permintaan tidak dapat diproses")).to_be_visible()
+    expect(page.get_by_role("link", name="Kembali ke beranda")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") == 360
