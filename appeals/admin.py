@@ -26,7 +26,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from appeals.models import AbuseTicket, Appeal, CaseEvent, EnforcementRecord, Evidence
+from appeals.models import AbuseTicket, Appeal, CaseEvent, Evidence
 from appeals.services import (
     CaseError,
     appeal_accept,
@@ -37,27 +37,12 @@ from appeals.services import (
     ticket_start_review,
     ticket_verify,
 )
-from performance.admin import ReadOnlyAdmin
 from performance.forms import STATUS_CHOICES
-from performance.models import CsWeek, Event
+from performance.models import CsWeek, EnforcementRecord, Event
 from performance.rules.calendar import wib_midnight
 from performance.rules.penalties import penalty_status
 from seller_portal import clock
 from seller_portal.admin_base import PortalModelAdmin
-
-
-@admin.register(EnforcementRecord)
-class EnforcementRecordAdmin(ReadOnlyAdmin):
-    """Records come from the jobs and are voided only by an accepted appeal (with its
-    timeline): staff read them here, superusers included."""
-
-    list_display = ["shop", "kind", "issued_on", "key", "withdrawn_at", "voided_at"]
-    list_filter = ["kind", ("withdrawn_at", admin.EmptyFieldListFilter)]
-    search_fields = ["shop__code", "key"]
-    date_hierarchy = "issued_on"
-    list_select_related = ["shop"]
-    readonly_fields = ["shop", "kind", "key", "issued_on", "details", "withdrawn_at", "created_at"]
-
 
 # --- Decisions ----------------------------------------------------------------------------------
 
@@ -642,7 +627,7 @@ class AppealAdmin(CaseAdmin):
             (
                 "",
                 _admin_link(
-                    "admin:appeals_enforcementrecord_change", record.pk, gettext("catatan")
+                    "admin:performance_enforcementrecord_change", record.pk, gettext("catatan")
                 ),
             )
         )

@@ -7,8 +7,8 @@ class AppealsConfig(AppConfig):
     verbose_name = _("Tiket dan banding")
 
     def ready(self):
-        from appeals.services import verified_ticket_messages
-        from performance.services.cs_evaluation import register_ticket_exclusions
+        from appeals.services import notify_enforcement
+        from performance.services.enforcement import enforcement_listener_register
 
-        # Messages named by verified abuse tickets leave the CS evaluation (SPEC §7).
-        register_ticket_exclusions(verified_ticket_messages)
+        # A record a reviewer issues (a confirmed guideline flag) is a notice to the shop.
+        enforcement_listener_register(notify_enforcement)

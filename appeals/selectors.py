@@ -8,8 +8,8 @@ from django.db.models import Max, Prefetch
 from django.db.models.fields.json import KT
 from django.shortcuts import get_object_or_404
 
-from appeals.models import AbuseTicket, Appeal, CaseEvent, EnforcementRecord, Notice
-from performance.models import Event
+from appeals.models import AbuseTicket, Appeal, CaseEvent, Notice
+from performance.models import EnforcementRecord, Event
 from seller_portal.access import shop_rows_for_user
 from seller_portal.models import Shop
 

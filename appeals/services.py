@@ -1,5 +1,9 @@
-"""Enforcement records, abuse tickets and appeals: every state change goes through here,
-leaves a timeline row in the same transaction, and notifies the shop after commit."""
+"""Abuse tickets and appeals: every state change goes through here, leaves a timeline row in
+the same transaction, and notifies the shop after commit.
+
+Enforcement records and excluded messages belong to performance (its rules issue them):
+a verified ticket writes its exclusions through `performance.services.exclusions`, an
+accepted appeal voids its record and recomputes through `performance.jobs`."""
 
 from __future__ import annotations
 
@@ -20,99 +24,20 @@ from appeals.models import (
     Appeal,
     AppealReason,
     CaseEvent,
-    EnforcementRecord,
     Evidence,
     Notice,
     TicketCategory,
 )
 from appeals.selectors import user_notices
-from performance.models import Event
+from performance.jobs import enqueue_results_update
+from performance.models import EnforcementRecord, Event, ExclusionSource
 from performance.rules.calendar import wib_midnight
 from performance.services.calendar import working_calendar
+from performance.services.exclusions import message_exclusions_set
 from seller_portal.mail import mail_send
 from seller_portal.models import Membership, Role, Shop
 
-Kind = EnforcementRecord.Kind
 logger = logging.getLogger(__name__)
-
-
-def _sync_records(
-    *, kind: str, key: str, issued_on: date, holding: dict[int, dict], clear: list[int]
-) -> tuple[int, int]:
-    """Make the records of one cause (`kind`, `key`) match a recomputation, idempotently.
-
-    Shops in `holding` (shop id -> details) hold a record: it is issued, or brought back and
-    updated when it was withdrawn or its details changed. Shops in `clear` no longer do: their
-    record is withdrawn, never deleted (the seller saw it). Returns (issued, withdrawn).
-    """
-    existing = {
-        r.shop_id: r
-        for r in EnforcementRecord.objects.filter(
-            kind=kind, key=key, shop_id__in=[*holding, *clear]
-        )
-    }
-    new, changed = [], []
-    for shop_id, details in holding.items():
-        record = existing.get(shop_id)
-        if record is None:
-            new.append(
-                EnforcementRecord(
-                    shop_id=shop_id, kind=kind, key=key, issued_on=issued_on, details=details
-                )
-            )
-        elif record.withdrawn_at is not None or record.details != details:
-            record.withdrawn_at, record.details = None, details
-            changed.append(record)
-    EnforcementRecord.objects.bulk_create(new)
-    EnforcementRecord.objects.bulk_update(changed, ["withdrawn_at", "details"])
-    cleared = [
-        existing[shop_id].pk
-        for shop_id in clear
-        if shop_id in existing and existing[shop_id].withdrawn_at is None
-    ]
-    withdrawn = EnforcementRecord.objects.filter(pk__in=cleared).update(withdrawn_at=timezone.now())
-    issued = len(new)
-    return issued, withdrawn
-
-
-@transaction.atomic
-def enforcement_sync_cs_week(
-    *, week_start: date, issued_on: date, failed: list, passed: list
-) -> dict[str, int]:
-    """A failed CS week holds a CS-response warning; a week that no longer fails withdraws it.
-    `failed` and `passed` are (shop id, WeekResult) pairs; the record's key is the week."""
-    issued, withdrawn = _sync_records(
-        kind=Kind.CS_RESPONSE_WARNING,
-        key=f"cs:{week_start:%Y-%m-%d}",
-        issued_on=issued_on,
-        holding={
-            shop_id: {
-                "evaluated": result.evaluated,
-                "on_time": result.on_time,
-                "rate": result.rate,
-                "week_start": week_start.isoformat(),
-            }
-            for shop_id, result in failed
-        },
-        clear=[shop_id for shop_id, _result in passed],
-    )
-    return {"warnings_issued": issued, "warnings_withdrawn": withdrawn}
-
-
-@transaction.atomic
-def enforcement_sync_tier_risk(
-    *, refresh_on: date, at_risk: dict[int, dict], safe: list[int]
-) -> dict[str, int]:
-    """A refresh below the tier's threshold is a tier-at-risk record (SPEC §4); a recomputed
-    refresh that is no longer at risk withdraws it. `at_risk` maps shop id -> details."""
-    issued, withdrawn = _sync_records(
-        kind=Kind.TIER_AT_RISK,
-        key=f"score:{refresh_on:%Y-%m-%d}",
-        issued_on=refresh_on,
-        holding=at_risk,
-        clear=safe,
-    )
-    return {"risk_records_issued": issued, "risk_records_withdrawn": withdrawn}
 
 
 # --- Tickets and appeals ------------------------------------------------------------------------
@@ -265,16 +190,22 @@ def ticket_start_review(*, ticket: AbuseTicket, reviewer) -> AbuseTicket:
 
 @transaction.atomic
 def ticket_verify(*, ticket: AbuseTicket, reviewer, note: str = "") -> AbuseTicket:
-    """Verified: the messages leave the CS evaluation; the weeks they touch are re-evaluated."""
+    """Verified: the messages leave the CS evaluation (performance's exclusions, written in
+    the same transaction); the weeks they touch are re-evaluated."""
     _transition(ticket, allowed=("in_review",), to="verified", actor=reviewer, note=note)
+    message_exclusions_set(
+        shop_id=ticket.shop_id,
+        conversation=ticket.conversation,
+        message_ids=ticket.message_ids,
+        source_kind=ExclusionSource.ABUSE_TICKET,
+        source_id=ticket.pk,
+    )
     first = (
         Event.objects.filter(shop=ticket.shop, type="chat.message", subject=ticket.conversation)
         .order_by("at")
         .values_list("at", flat=True)
         .first()
     )
-    from performance.jobs import enqueue_results_update
-
     enqueue_results_update(
         since_by_shop={ticket.shop_id: first}, triggered_by=f"ticket:{ticket.pk}"
     )
@@ -300,15 +231,6 @@ def ticket_reject(*, ticket: AbuseTicket, reviewer, reason: str) -> AbuseTicket:
         extra_users=_member_filer(ticket),
     )
     return ticket
-
-
-def verified_ticket_messages(shop_ids, start, end) -> dict[int, set[str]]:
-    """The CS-evaluation exclusion provider: messages named by verified tickets."""
-    result: dict[int, set[str]] = {}
-    tickets = AbuseTicket.objects.filter(shop_id__in=list(shop_ids), state="verified")
-    for shop_id, message_ids in tickets.values_list("shop_id", "message_ids"):
-        result.setdefault(shop_id, set()).update(message_ids)
-    return result
 
 
 # Appeals
@@ -449,8 +371,6 @@ def appeal_accept(*, appeal: Appeal, reviewer, reason: str) -> Appeal:
     target.voided_at = timezone.now()
     target.void_reason = f"#{appeal.pk}: {reason.strip()}"
     target.save(update_fields=["voided_at", "void_reason"])
-    from performance.jobs import enqueue_results_update
-
     enqueue_results_update(
         since_by_shop={appeal.shop_id: wib_midnight(target.issued_on)},
         triggered_by=f"appeal:{appeal.pk}",
@@ -481,7 +401,8 @@ def notices_mark_read(*, user, now) -> int:
 
 
 def notify_enforcement(*, record: EnforcementRecord) -> None:
-    """Tell the shop about a new enforcement record it may appeal."""
+    """Tell the shop about a new enforcement record it may appeal. Registered as an
+    enforcement listener of performance (`AppealsConfig.ready`)."""
     _notify(
         shop=record.shop,
         text=_("Catatan penegakan baru: %(kind)s. Anda dapat mengajukan banding.")

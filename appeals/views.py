@@ -36,7 +36,7 @@ from appeals.forms import (
     SupportShopForm,
     TicketForm,
 )
-from appeals.models import Appeal, EnforcementRecord, Evidence
+from appeals.models import Appeal, Evidence
 from appeals.services import (
     CaseError,
     appeal_allowance,
@@ -45,7 +45,7 @@ from appeals.services import (
     notices_mark_read,
     ticket_file,
 )
-from performance.models import Penalty
+from performance.models import EnforcementRecord, Penalty
 from seller_portal import clock
 from seller_portal.access import ShopAccess, shop_access_or_404, shop_view, shops_for_user
 from seller_portal.middleware import UnreadableInput, unreadable_message

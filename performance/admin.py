@@ -14,6 +14,7 @@ from performance.models import (
     ApiClient,
     CalendarOverride,
     CsWeek,
+    EnforcementRecord,
     Event,
     GuidelineFlag,
     HolidayModeChange,
@@ -294,6 +295,19 @@ class CsWeekAdmin(ReadOnlyAdmin):
     date_hierarchy = "week_start"
     list_select_related = ["shop"]
     show_full_result_count = False
+
+
+@admin.register(EnforcementRecord)
+class EnforcementRecordAdmin(ReadOnlyAdmin):
+    """Records come from the jobs and the guideline review and are voided only by an accepted
+    appeal (with its timeline): staff read them here, superusers included."""
+
+    list_display = ["shop", "kind", "issued_on", "key", "withdrawn_at", "voided_at"]
+    list_filter = ["kind", ("withdrawn_at", admin.EmptyFieldListFilter)]
+    search_fields = ["shop__code", "key"]
+    date_hierarchy = "issued_on"
+    list_select_related = ["shop"]
+    readonly_fields = ["shop", "kind", "key", "issued_on", "details", "withdrawn_at", "created_at"]
 
 
 @admin.register(HolidayPeriod)

@@ -435,6 +435,88 @@ class CsWeek(models.Model):
         return self.week_start + timedelta(days=6)
 
 
+class EnforcementRecord(models.Model):
+    """An enforcement action against a shop (SPEC §8), which the seller may appeal.
+
+    An output of the performance rules (a failed CS week, a score below the tier's threshold, a
+    confirmed guideline flag), so it lives here; appeals point at it. `key` names what the
+    record is about (the CS week, the score refresh, ...), so re-evaluating never issues it
+    twice. A record whose cause disappears on re-evaluation is withdrawn, not deleted: the
+    seller saw it, so history keeps it.
+
+    The table keeps the name it had when the model lived in `appeals` (migrations
+    performance 0013 and appeals 0004 moved it without touching a row).
+    """
+
+    class Kind(models.TextChoices):
+        CS_RESPONSE_WARNING = "cs_response_warning", _("Peringatan waktu balas chat")
+        TIER_AT_RISK = "tier_at_risk", _("Tingkat toko berisiko")
+        GUIDELINE_VIOLATION = "guideline_violation", _("Pelanggaran pedoman")
+        MANUAL_RESTRICTION = "manual_restriction", _("Pembatasan oleh staf")
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="enforcement_records")
+    kind = models.CharField(_("jenis"), max_length=32, choices=Kind.choices)
+    key = models.CharField(max_length=100)
+    issued_on = models.DateField(_("diterbitkan"))
+    details = models.JSONField(default=dict, blank=True)
+    withdrawn_at = models.DateTimeField(_("ditarik pada"), null=True, blank=True)
+    voided_at = models.DateTimeField(_("dibatalkan pada"), null=True, blank=True)
+    void_reason = models.TextField(_("alasan pembatalan"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "appeals_enforcementrecord"
+        ordering = ["-issued_on", "-id"]
+        verbose_name = _("catatan penegakan")
+        verbose_name_plural = _("catatan penegakan")
+        constraints = [
+            models.UniqueConstraint(fields=["shop", "kind", "key"], name="enforcement_natural_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.shop.code} {self.get_kind_display()} ({self.issued_on:%Y-%m-%d})"
+
+
+class ExclusionSource(models.TextChoices):
+    """What took a message out of the CS evaluation (SPEC §7)."""
+
+    ABUSE_TICKET = "abuse_ticket", _("Tiket pembeli kasar terverifikasi")
+
+
+class MessageExclusion(models.Model):
+    """A buyer message the customer-service evaluation leaves out (SPEC §7).
+
+    Written only by `services.exclusions.message_exclusions_set`, which the appeals app calls
+    when a ticket is verified: the evaluation reads these rows, never the tickets, so
+    performance does not depend on appeals. `source_id` is the id of the case in its app (the
+    ticket), kept as a number, not a foreign key, for the same reason.
+    """
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="message_exclusions")
+    conversation = models.CharField(_("percakapan"), max_length=100)
+    message_id = models.CharField(_("id pesan"), max_length=100)  # the marketplace's id
+    source_kind = models.CharField(
+        _("jenis sumber"), max_length=16, choices=ExclusionSource.choices
+    )
+    source_id = models.PositiveBigIntegerField(_("sumber"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["shop", "message_id", "source_id"]
+        verbose_name = _("pesan yang dikecualikan")
+        verbose_name_plural = _("pesan yang dikecualikan")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_kind", "source_id", "message_id"],
+                name="message_exclusion_per_source",
+            )
+        ]
+        indexes = [models.Index(fields=["shop", "message_id"], name="message_exclusion_shop")]
+
+    def __str__(self) -> str:
+        return f"{self.shop.code} {self.message_id} ({self.source_kind} #{self.source_id})"
+
+
 class GuidelineFlag(models.Model):
     """A seller chat message that may break the chat guideline (SPEC §9): for staff to review,
     never a penalty by itself. Confirmed: a guideline-violation enforcement record the seller
@@ -459,7 +541,7 @@ class GuidelineFlag(models.Model):
     reviewed_at = models.DateTimeField(_("ditinjau pada"), null=True, blank=True)
     review_note = models.TextField(_("catatan tinjauan"), blank=True)
     enforcement = models.ForeignKey(
-        "appeals.EnforcementRecord",
+        EnforcementRecord,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,

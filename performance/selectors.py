@@ -6,14 +6,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, Max, OuterRef, Q, Subquery
 
 from performance.models import (
     RULE_GROUPS,
     CsWeek,
     Event,
+    ExclusionSource,
     HolidayModeChange,
     HolidayPeriod,
+    MessageExclusion,
     Penalty,
     RuleSet,
     ScoreSnapshot,
@@ -344,12 +346,18 @@ def cs_week_history(*, shop: Shop, week_start: date) -> list[CsWeek]:
     )
 
 
-def verified_ticket_by_message(*, shop: Shop) -> dict[str, int]:
-    """Message id -> the verified abuse ticket that names it."""
-    from appeals.models import AbuseTicket
+def ticket_by_excluded_message(*, shop: Shop) -> dict[str, int]:
+    """Message id -> the verified abuse ticket that took it out of the CS evaluation (the
+    oldest one, should two name it)."""
+    rows = MessageExclusion.objects.filter(
+        shop=shop, source_kind=ExclusionSource.ABUSE_TICKET
+    ).order_by("-source_id")
+    return dict(rows.values_list("message_id", "source_id"))
 
-    tickets = AbuseTicket.objects.filter(shop=shop, state="verified")
-    return {m: pk for pk, ids in tickets.values_list("pk", "message_ids") for m in ids}
+
+def shop_last_event_at(*, shop: Shop) -> datetime | None:
+    """When the marketplace last sent anything about the shop: how fresh its pages are."""
+    return Event.objects.filter(shop=shop).aggregate(last=Max("at"))["last"]
 
 
 def shop_guideline_flags(*, shop: Shop) -> list:

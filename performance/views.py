@@ -40,7 +40,6 @@ from performance.services.holiday_mode import (
 from performance.services.rule_sets import RuleSets
 from seller_portal import clock
 from seller_portal.access import ShopAccess, shop_view
-from seller_portal.selectors import shop_last_event_at
 
 
 @shop_view
@@ -49,7 +48,7 @@ def dashboard(request: HttpRequest, access: ShopAccess) -> HttpResponse:
     shop = access.shop
     data = selectors.shop_dashboard(shop=shop, today=today)
     threshold = data.latest.threshold if data.latest else None
-    last_event_at = shop_last_event_at(shop=shop)
+    last_event_at = selectors.shop_last_event_at(shop=shop)
     # The page body is cached under a key made of everything it shows, so a new score, a
     # changed or voided penalty, a new event or a new day renders it afresh; the figure and
     # the penalty sources are only built when it does (the template calls these lazily).
@@ -162,7 +161,7 @@ def customer_service(request: HttpRequest, access: ShopAccess) -> HttpResponse:
         shop=access.shop, week_start=chosen, rule_sets=rule_sets
     )
     stored = next((w for w in weeks if w.week_start == chosen), None)
-    tickets = selectors.verified_ticket_by_message(shop=access.shop)
+    tickets = selectors.ticket_by_excluded_message(shop=access.shop)
     return render(
         request,
         "performance/customer_service.html",

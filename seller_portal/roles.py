@@ -35,7 +35,7 @@ STAFF_GROUP_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         ("appeals", "change_appeal"),
         ("appeals", "view_evidence"),
         ("appeals", "view_caseevent"),
-        ("appeals", "view_enforcementrecord"),
+        ("performance", "view_enforcementrecord"),
         ("performance", "view_guidelineflag"),
         ("performance", "change_guidelineflag"),
     ],

@@ -30,11 +30,12 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from appeals.models import AbuseTicket, Appeal, EnforcementRecord, Notice
+from appeals.models import AbuseTicket, Appeal, Notice
 from appeals.services import appeal_file, ticket_file
 from performance.models import (
     CalendarOverride,
     CsWeek,
+    EnforcementRecord,
     Event,
     GuidelineFlag,
     HolidayModeChange,
@@ -257,7 +258,7 @@ ADMIN_MODELS = {
     "performance/holidayperiod": AdminModel("holiday_period", "", "", "V"),
     "performance/holidaymodechange": AdminModel("holiday_change", "", "", "V"),
     "performance/guidelineflag": AdminModel("guideline_flag", "", "VC", "VC"),
-    "appeals/enforcementrecord": AdminModel("record", "", "V", "V"),  # from services only
+    "performance/enforcementrecord": AdminModel("record", "", "V", "V"),  # from services only
     "appeals/abuseticket": AdminModel("ticket", "V", "VC", "VC"),
     "appeals/appeal": AdminModel("appeal", "V", "VC", "VC"),
     "auth/group": AdminModel("group", "", "", "VACD"),

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from appeals.models import Appeal, CaseEvent, EnforcementRecord, Evidence, Notice
+from appeals.models import Appeal, CaseEvent, Evidence, Notice
 from appeals.services import (
     AppealAllowance,
     CaseError,
@@ -19,7 +19,7 @@ from appeals.services import (
     appeal_reject,
     appeal_start_review,
 )
-from performance.models import JobRun, Penalty, RuleSet, ScoreSnapshot
+from performance.models import EnforcementRecord, JobRun, Penalty, RuleSet, ScoreSnapshot
 from performance.selectors import scores_export
 from performance.services.ingest import events_ingest
 from performance.services.recalculation import results_recalculate
@@ -647,8 +647,8 @@ def test_an_answer_may_not_bring_the_documents_past_five(penalty, owner, reviewe
 
 
 def test_a_withdrawn_enforcement_record_cannot_be_appealed(make_shop):
-    from appeals.models import EnforcementRecord
     from appeals.services import appeal_allowance
+    from performance.models import EnforcementRecord
 
     record = EnforcementRecord.objects.create(
         shop=make_shop(),

@@ -502,7 +502,7 @@ def superuser(client):
     "url",
     [
         "/admin/performance/event/?at__year=-9223372036854775809",
-        "/admin/appeals/enforcementrecord/?issued_on__year=99999999999999999999",
+        "/admin/performance/enforcementrecord/?issued_on__year=99999999999999999999",
         "/admin/seller_portal/loginfailure/?at__gte=0001-01-01",
         "/admin/seller_portal/loginfailure/?at__gte=00010101&at__lt=abc",
     ],

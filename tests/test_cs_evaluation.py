@@ -9,11 +9,17 @@ from datetime import date, datetime
 import pytest
 from django.core.management import call_command
 
-from appeals.models import EnforcementRecord
-from performance.models import CalendarOverride, CsWeek, HolidayPeriod, ScoreSnapshot
+from performance.models import (
+    CalendarOverride,
+    CsWeek,
+    EnforcementRecord,
+    HolidayPeriod,
+    ScoreSnapshot,
+)
 from performance.selectors import scores_export
 from performance.services import cs_evaluation
-from performance.services.cs_evaluation import cs_evaluate_week, register_ticket_exclusions
+from performance.services.cs_evaluation import cs_evaluate_week
+from performance.services.exclusions import message_exclusions_set
 from performance.services.holiday_mode import holiday_mode_apply_events
 from performance.services.ingest import events_ingest
 from performance.services.recalculation import results_recalculate
@@ -344,9 +350,8 @@ def test_holiday_mode_missing_a_working_day_made_by_staff_leaves_the_week_evalua
 # --- abuse tickets ---------------------------------------------------------------------------
 
 
-def test_a_turn_covered_by_a_verified_ticket_leaves_the_evaluation(shop, monkeypatch):
-    monkeypatch.setattr(cs_evaluation, "_ticket_providers", [])
-    register_ticket_exclusions(lambda shop_ids, start, end: {shop.id: {"m2"}})
+def test_a_turn_covered_by_a_verified_ticket_leaves_the_evaluation(shop):
+    message_exclusions_set(shop_id=shop.id, conversation="c1", message_ids=["m2"], source_id=1)
     ingest(
         chat("m1", "c1", "buyer", at("05-20", "10:00")),
         chat("m2", "c1", "buyer", at("05-20", "10:01")),  # named by the ticket
@@ -358,11 +363,10 @@ def test_a_turn_covered_by_a_verified_ticket_leaves_the_evaluation(shop, monkeyp
     assert current_week(shop) == ("pass", 1, 1, {"abuse_ticket": 1})
 
 
-def test_a_ticket_verified_later_re_evaluates_the_week(shop, monkeypatch):
-    monkeypatch.setattr(cs_evaluation, "_ticket_providers", [])
+def test_a_ticket_verified_later_re_evaluates_the_week(shop):
     ingest(*one_late_of_two())
     cs_evaluate_week(week_start=PLAIN_WEEK)
-    register_ticket_exclusions(lambda shop_ids, start, end: {shop.id: {"c2-b"}})
+    message_exclusions_set(shop_id=shop.id, conversation="c2", message_ids=["c2-b"], source_id=1)
 
     counts = cs_evaluate_week(week_start=PLAIN_WEEK)
 

@@ -32,11 +32,11 @@ from django.db import connection, transaction
 from django.db.utils import InterfaceError, OperationalError
 from django.utils import timezone
 
-from appeals.models import EnforcementRecord
 from benchmarks.server import children, free_port, production_env, start_gunicorn, stop_gunicorn
 from performance import jobs
 from performance.models import (
     CsWeek,
+    EnforcementRecord,
     Event,
     HolidayModeChange,
     HolidayPeriod,

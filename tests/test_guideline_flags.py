@@ -10,8 +10,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from appeals.models import EnforcementRecord, Notice
-from performance.models import Event, GuidelineFlag, JobRun
+from appeals.models import Notice
+from performance.models import EnforcementRecord, Event, GuidelineFlag, JobRun
 from performance.services.api_clients import api_client_create
 from performance.services.guidelines import (
     FlagReviewError,

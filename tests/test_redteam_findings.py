@@ -30,7 +30,7 @@ def support_client():
     "url",
     [
         "/admin/performance/event/?at__year=9999",
-        "/admin/appeals/enforcementrecord/?issued_on__year=9999",
+        "/admin/performance/enforcementrecord/?issued_on__year=9999",
         "/admin/performance/scoresnapshot/?refreshed_on__year=9999",
     ],
 )

@@ -8,9 +8,9 @@ from django.contrib.messages import get_messages
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from appeals.models import AbuseTicket, Appeal, CaseEvent, EnforcementRecord, Evidence
+from appeals.models import AbuseTicket, Appeal, CaseEvent, Evidence
 from appeals.services import appeal_answer, appeal_file, ticket_file, ticket_start_review
-from performance.models import CsWeek, Penalty, RuleSet
+from performance.models import CsWeek, EnforcementRecord, Penalty, RuleSet
 from performance.services.ingest import events_ingest
 from performance.services.penalties import penalties_issue_for_events
 from tests.helpers import event

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from appeals.models import AbuseTicket, Appeal, CaseEvent, EnforcementRecord, Evidence, Notice
+from appeals.models import AbuseTicket, Appeal, CaseEvent, Evidence, Notice
 from appeals.services import (
     appeal_ask_info,
     appeal_file,
@@ -17,7 +17,7 @@ from appeals.services import (
     ticket_reject,
     ticket_start_review,
 )
-from performance.models import Penalty, RuleSet
+from performance.models import EnforcementRecord, Penalty, RuleSet
 from performance.services.ingest import events_ingest
 from seller_portal.models import Membership, Shop
 from tests.helpers import create_shop, event

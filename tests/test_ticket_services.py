@@ -11,7 +11,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from appeals.evidence import EvidenceError
-from appeals.models import AbuseTicket, CaseEvent, EnforcementRecord, Evidence, Notice
+from appeals.models import AbuseTicket, CaseEvent, Evidence, Notice
 from appeals.services import (
     CaseError,
     ticket_file,
@@ -19,8 +19,10 @@ from appeals.services import (
     ticket_start_review,
     ticket_verify,
 )
-from performance.models import CsWeek, JobRun
+from performance.models import CsWeek, EnforcementRecord, JobRun, MessageExclusion
+from performance.selectors import ticket_by_excluded_message
 from performance.services.cs_evaluation import cs_evaluate_week
+from performance.services.exclusions import message_exclusions_set
 from performance.services.ingest import events_ingest
 from tests.helpers import event
 
@@ -507,6 +509,52 @@ def test_a_rejected_ticket_leaves_the_week_as_it_was(
     assert CsWeek.objects.filter(shop=shop).count() == 1
     assert current_week(shop) == ("fail", 2, 1, {})
     assert EnforcementRecord.objects.get(shop=shop).withdrawn_at is None
+
+
+def exclusions():
+    return sorted(
+        MessageExclusion.objects.values_list(
+            "shop__code", "conversation", "message_id", "source_kind", "source_id"
+        )
+    )
+
+
+def test_verifying_writes_the_messages_as_performance_exclusions(shop, owner, reviewer):
+    ticket = file_ticket(shop, owner)  # m3 and m4 in c2
+    ticket_start_review(ticket=ticket, reviewer=reviewer)
+    assert exclusions() == []
+
+    ticket_verify(ticket=ticket, reviewer=reviewer)
+
+    assert exclusions() == [
+        ("toko-a", "c2", "m3", "abuse_ticket", ticket.pk),
+        ("toko-a", "c2", "m4", "abuse_ticket", ticket.pk),
+    ]
+    assert ticket_by_excluded_message(shop=shop) == {"m3": ticket.pk, "m4": ticket.pk}
+
+
+def test_a_rejected_ticket_excludes_nothing(shop, owner, reviewer):
+    ticket = file_ticket(shop, owner)
+    ticket_start_review(ticket=ticket, reviewer=reviewer)
+
+    ticket_reject(ticket=ticket, reviewer=reviewer, reason="Percakapan wajar.")
+
+    assert exclusions() == []
+
+
+def test_exclusions_of_a_source_are_set_idempotently_and_can_be_removed(shop):
+    def set_(*message_ids):
+        return message_exclusions_set(
+            shop_id=shop.pk, conversation="c2", message_ids=message_ids, source_id=7
+        )
+
+    assert set_("m3", "m4") == 2
+    assert set_("m4", "m3", "m4") == 2  # again, in another order: nothing new
+    assert [row[2] for row in exclusions()] == ["m3", "m4"]
+    assert set_("m4") == 1
+    assert exclusions() == [("toko-a", "c2", "m4", "abuse_ticket", 7)]
+    assert set_() == 0  # a source that no longer excludes anything (an undone verification)
+    assert exclusions() == []
 
 
 # --- notices ----------------------------------------------------------------------------------

@@ -4,8 +4,7 @@ from datetime import date
 
 import pytest
 
-from appeals.models import EnforcementRecord
-from performance.models import ScoreSnapshot
+from performance.models import EnforcementRecord, ScoreSnapshot
 from performance.services.ingest import events_ingest
 from performance.services.scores import scores_refresh
 from tests.helpers import event

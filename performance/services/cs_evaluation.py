@@ -1,17 +1,18 @@
 """The weekly customer-service evaluation (SPEC §5), in bulk for a batch of shops.
 
 One ordered query of the batch's chat messages gives every buyer turn in one pass
-(`rules.turns.buyer_turns`); the calendar, holiday periods and verified abuse tickets say
-which turns leave the evaluation. The score's reply-rate component reads the same turns.
+(`rules.turns.buyer_turns`); the calendar, holiday periods and excluded messages say which
+turns leave the evaluation. The score's reply-rate component reads the same turns.
 
-Abuse tickets live in the appeals app: it registers a provider of ticket-covered message
-ids (`register_ticket_exclusions`), so this module does not depend on it.
+Abuse tickets live in the appeals app: verifying one writes its messages as
+`MessageExclusion` rows through `services.exclusions`, and this module reads only those, so
+it does not depend on appeals.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
@@ -23,19 +24,12 @@ from performance.rules.calendar import wib_date, wib_midnight
 from performance.rules.cs import Exclusions, TurnOutcome, classify_turn, evaluate_week
 from performance.rules.turns import BuyerTurn, ChatMessage, buyer_turns
 from performance.services.calendar import working_calendar
+from performance.services.enforcement import enforcement_sync_cs_week
+from performance.services.exclusions import message_exclusions_for
 from performance.services.history import results_supersede
 from performance.services.holiday_mode import holiday_periods
 from performance.services.rule_sets import RuleSets
 from seller_portal.models import Shop
-
-TicketExclusions = Callable[[list[int], datetime, datetime], dict[int, set[str]]]
-_ticket_providers: list[TicketExclusions] = []
-
-
-def register_ticket_exclusions(provider: TicketExclusions) -> None:
-    """`provider(shop_ids, start, end)` -> shop id -> message ids covered by verified tickets."""
-    if provider not in _ticket_providers:
-        _ticket_providers.append(provider)
 
 
 def _buyer_runs_open_at(shop_ids: list[int], start: datetime, seen_before: datetime):
@@ -116,10 +110,7 @@ def read_turns(
 def exclusions_for(shop_ids: list[int], start: datetime, end: datetime) -> dict[int, Exclusions]:
     calendar = working_calendar(wib_date(start), wib_date(end))
     periods = holiday_periods(shop_ids, start, end)
-    tickets: dict[int, set[str]] = defaultdict(set)
-    for provider in _ticket_providers:
-        for shop_id, messages in provider(shop_ids, start, end).items():
-            tickets[shop_id] |= set(messages)
+    tickets = message_exclusions_for(shop_ids)
     return {
         shop_id: Exclusions(calendar, periods.get(shop_id, ()), frozenset(tickets.get(shop_id, ())))
         for shop_id in shop_ids
@@ -163,8 +154,6 @@ def cs_evaluate_week(*, week_start: date, shop_ids: Iterable[int] | None = None)
     A failed week issues a CS-response-warning enforcement record; a week that no longer fails
     withdraws it.
     """
-    from appeals.services import enforcement_sync_cs_week
-
     evaluated_on = week_start + timedelta(days=7)
     start, end = wib_midnight(week_start), wib_midnight(evaluated_on)
     shops = Shop.objects.filter(registered_at__lt=end).order_by("id")

@@ -11,8 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from performance.models import Event, GuidelineFlag
+from performance.models import EnforcementRecord, Event, GuidelineFlag
 from performance.rules.guidelines import check_text
+from performance.services.enforcement import enforcement_announce
 
 logger = logging.getLogger(__name__)
 
@@ -83,11 +84,8 @@ class FlagReviewError(ValueError):
 
 @transaction.atomic
 def guideline_flag_confirm(*, flag: GuidelineFlag, reviewer, note: str = "") -> GuidelineFlag:
-    """Confirmed: a guideline-violation enforcement record the seller is told about and can
-    appeal."""
-    from appeals.models import EnforcementRecord
-    from appeals.services import notify_enforcement
-
+    """Confirmed: a guideline-violation enforcement record the seller is told about (through
+    the enforcement listeners: the appeals app's notice) and can appeal."""
     flag = GuidelineFlag.objects.select_for_update().select_related("event", "shop").get(pk=flag.pk)
     if flag.status != GuidelineFlag.Status.OPEN:
         raise FlagReviewError(_("Tanda ini sudah ditinjau."))
@@ -111,7 +109,7 @@ def guideline_flag_confirm(*, flag: GuidelineFlag, reviewer, note: str = "") -> 
     flag.reviewed_by, flag.reviewed_at, flag.review_note = reviewer, timezone.now(), note.strip()
     flag.enforcement = record
     flag.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note", "enforcement"])
-    notify_enforcement(record=record)
+    enforcement_announce(record=record)
     return flag
 
 

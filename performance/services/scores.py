@@ -24,6 +24,7 @@ from performance.rules.calendar import wib_date, wib_midnight
 from performance.rules.cs import TurnOutcome
 from performance.rules.score import compute_score
 from performance.services.cs_evaluation import classified_turns
+from performance.services.enforcement import enforcement_sync_tier_risk
 from performance.services.history import results_supersede
 from performance.services.rule_sets import RuleSets
 from seller_portal.models import Shop
@@ -237,8 +238,6 @@ def scores_refresh(*, refresh_on: date, shop_ids: Iterable[int] | None = None) -
         ScoreSnapshot, current=current, fresh=outcome, fields=SNAPSHOT_FIELDS
     )
     # Below the tier's threshold is a tier-at-risk enforcement record (SPEC §4).
-    from appeals.services import enforcement_sync_tier_risk  # appeals builds on performance
-
     enforcement_sync_tier_risk(
         refresh_on=refresh_on,
         at_risk={

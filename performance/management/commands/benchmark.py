@@ -350,8 +350,7 @@ def _analyze() -> None:
 
 def _forget_measured_week(refresh_on: date) -> None:
     """Delete what the measured week's runs stored, as if they had not run yet."""
-    from appeals.models import EnforcementRecord
-    from performance.models import CsWeek, Penalty
+    from performance.models import CsWeek, EnforcementRecord, Penalty
 
     CsWeek.objects.filter(week_start=refresh_on - timedelta(days=7)).delete()
     ScoreSnapshot.objects.filter(refreshed_on=refresh_on).delete()
