@@ -10,5 +10,5 @@ class AppealsConfig(AppConfig):
         from appeals.services import verified_ticket_messages
         from performance.services.cs_evaluation import register_ticket_exclusions
 
-        # Messages named by verified abuse tickets leave the CS evaluation (SPEC §7).
+        # Messages named by verified abuse tickets leave the CS evaluation (RULES §7).
         register_ticket_exclusions(verified_ticket_messages)
