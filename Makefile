@@ -27,12 +27,17 @@ $(VENV)/.dev-installed: requirements/dev.txt | $(VENV)/bin/python
 install: $(VENV)/.base-installed
 install-dev: $(VENV)/.dev-installed
 
+# The local settings every command of this checkout shares (DJANGO_DEBUG=true and a generated
+# secret key; git-ignored, written once, never overwritten; seller_portal/local_env.py).
+.env: | $(VENV)/.base-installed
+	$(PY) -m seller_portal.local_env $@
+
 run: export DJANGO_DEBUG ?= true
-run: install
+run: install .env
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seed_demo
 	@if [ -n "$$REDIS_URL" ]; then \
-		echo "REDIS_URL is set: starting an RQ worker and the cron scheduler beside the server"; \
+		echo "REDIS_URL is set: starting three processes: an RQ worker (manage.py rqworker default --with-scheduler), the cron scheduler (manage.py rqcron seller_portal.schedule) and the web server (manage.py runserver $(HOST):$(PORT)). Ctrl-C stops all three."; \
 		trap 'kill 0' EXIT; \
 		$(PY) manage.py rqworker default --with-scheduler & \
 		$(PY) manage.py rqcron seller_portal.schedule & \

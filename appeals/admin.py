@@ -1,4 +1,4 @@
-"""Staff review of abuse tickets and appeals (SPEC §7, §8).
+"""Staff review of abuse tickets and appeals (RULES §7, §8).
 
 The queues list open cases oldest first; a case's page shows its data read-only (it came from
 the seller, and only the services change a case) with its evidence, timeline and what it is

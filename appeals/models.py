@@ -21,7 +21,7 @@ class TicketCategory(models.TextChoices):
 
 
 class AbuseTicket(models.Model):
-    """A shop's report of an abusive buyer (SPEC §7). Verified: the named messages leave the
+    """A shop's report of an abusive buyer (RULES §7). Verified: the named messages leave the
     customer-service evaluation."""
 
     class State(models.TextChoices):
@@ -68,7 +68,7 @@ class AppealReason(models.TextChoices):
 
 
 class Appeal(models.Model):
-    """An appeal against a penalty or an enforcement record (SPEC §8)."""
+    """An appeal against a penalty or an enforcement record (RULES §8)."""
 
     class State(models.TextChoices):
         SUBMITTED = "submitted", _("Diajukan")

@@ -53,7 +53,7 @@ class CaseError(ValueError):
 
 
 def decision_due(submitted: date, working_days: int = WORKING_DAYS_TO_DECIDE) -> date:
-    """The date by which staff decide: 3 working days after submission (SPEC §8)."""
+    """The date by which staff decide: 3 working days after submission (RULES §8)."""
     calendar = working_calendar(submitted, submitted + timedelta(days=working_days * 4 + 14))
     day, left = submitted, working_days
     while left:

@@ -202,7 +202,7 @@ class RuleSetForm(forms.ModelForm):
     parameters = IndentedJSONField(
         label=_("Parameter"),
         widget=forms.Textarea(attrs={"rows": 30, "cols": 90, "spellcheck": "false"}),
-        help_text=_("Semua nilai poin, tabel dan ambang SPEC §3–§4, dalam JSON."),
+        help_text=_("Semua nilai poin, tabel dan ambang docs/RULES.md §3–§4, dalam JSON."),
     )
 
     class Meta:

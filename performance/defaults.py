@@ -1,4 +1,4 @@
-"""Rule set v1, the defaults of SPEC §3–§4: created by a data migration on a fresh database
+"""Rule set v1, the defaults of RULES §3–§4: created by a data migration on a fresh database
 and re-created after every migrate or test-database flush that left no rule set behind."""
 
 from datetime import date
@@ -17,7 +17,7 @@ def ensure_rule_set_v1(apps=global_apps, using: str = "default") -> None:
             version="v1",
             effective_from=V1_EFFECTIVE_FROM,
             parameters=V1,
-            note="Default of SPEC.md (seed 004, seed 000 §5–§6).",
+            note="Default of docs/RULES.md (seed 004, seed 000 §5–§6).",
         )
 
 

@@ -1,4 +1,4 @@
-"""The event contract of SPEC §2: every event type, its fields and their validation.
+"""The event contract of RULES §2: every event type, its fields and their validation.
 
 Pure: no ORM, no clock. `validate_event` turns one decoded JSON object into a normalized
 event or a list of readable reasons. The same table drives the OpenAPI schema

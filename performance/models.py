@@ -14,7 +14,7 @@ EVENT_TYPE_CHOICES = [(name, name) for name in EVENT_TYPES]
 
 
 class Event(models.Model):
-    """One marketplace event as received (SPEC §2). Every result is recomputed from these."""
+    """One marketplace event as received (RULES §2). Every result is recomputed from these."""
 
     event_id = models.CharField(_("id peristiwa"), max_length=100, unique=True)
     # No index of its own: the composite indexes below lead with the shop (a lone shop index
@@ -68,7 +68,7 @@ class ApiClient(models.Model):
 
 
 class RuleSet(models.Model):
-    """A versioned set of every point value, table and threshold of SPEC §3–§4.
+    """A versioned set of every point value, table and threshold of RULES §3–§4.
 
     The rule set in force on a date is the one with the latest `effective_from` on or before
     it. Results keep the rule set they were computed under, and a rule set that has produced
@@ -154,7 +154,7 @@ class SourceKind(models.TextChoices):
 
 
 class Penalty(models.Model):
-    """Penalty points issued to a shop (SPEC §3).
+    """Penalty points issued to a shop (RULES §3).
 
     `key` makes a penalty's identity natural — the event for per-event rules, the week or
     month for aggregate ones — so recomputing never issues it twice. The status (pending,
@@ -200,7 +200,7 @@ class Penalty(models.Model):
 
 
 class ScoreSnapshot(models.Model):
-    """One shop's score at one Monday refresh (SPEC §4), with how it was computed.
+    """One shop's score at one Monday refresh (RULES §4), with how it was computed.
 
     Recomputing a refresh (late events, an accepted appeal) that changes the result adds a
     new row and marks the earlier one superseded, so history keeps both.
@@ -315,7 +315,7 @@ class HolidaySource(models.TextChoices):
 
 
 class HolidayPeriod(models.Model):
-    """A period of holiday mode (SPEC §6). `ends_at` empty: on until switched off.
+    """A period of holiday mode (RULES §6). `ends_at` empty: on until switched off.
 
     Periods from the portal are written by the holiday-mode services; periods from the
     marketplace are rebuilt from `shop.holiday_mode` events, so late events fix them.
@@ -383,7 +383,7 @@ class HolidayModeChange(models.Model):
 
 
 class CsWeek(models.Model):
-    """One shop's customer-service evaluation of one Monday–Sunday week (SPEC §5).
+    """One shop's customer-service evaluation of one Monday–Sunday week (RULES §5).
 
     Re-evaluating (late events, a verified ticket) that changes the result adds a new row and
     marks the earlier one superseded, so history keeps both.
@@ -436,7 +436,7 @@ class CsWeek(models.Model):
 
 
 class EnforcementRecord(models.Model):
-    """An enforcement action against a shop (SPEC §8), which the seller may appeal.
+    """An enforcement action against a shop (RULES §8), which the seller may appeal.
 
     An output of the performance rules (a failed CS week, a score below the tier's threshold, a
     confirmed guideline flag), so it lives here; appeals point at it. `key` names what the
@@ -478,13 +478,13 @@ class EnforcementRecord(models.Model):
 
 
 class ExclusionSource(models.TextChoices):
-    """What took a message out of the CS evaluation (SPEC §7)."""
+    """What took a message out of the CS evaluation (RULES §7)."""
 
     ABUSE_TICKET = "abuse_ticket", _("Tiket pembeli kasar terverifikasi")
 
 
 class MessageExclusion(models.Model):
-    """A buyer message the customer-service evaluation leaves out (SPEC §7).
+    """A buyer message the customer-service evaluation leaves out (RULES §7).
 
     Written only by `services.exclusions.message_exclusions_set`, which the appeals app calls
     when a ticket is verified: the evaluation reads these rows, never the tickets, so
@@ -518,7 +518,7 @@ class MessageExclusion(models.Model):
 
 
 class GuidelineFlag(models.Model):
-    """A seller chat message that may break the chat guideline (SPEC §9): for staff to review,
+    """A seller chat message that may break the chat guideline (RULES §9): for staff to review,
     never a penalty by itself. Confirmed: a guideline-violation enforcement record the seller
     can appeal. Dismissed: kept with who and why, shown to nobody else."""
 

@@ -40,7 +40,7 @@ def _lifetimes() -> dict[int, int]:
 
 
 def scores_export(*, as_of: date, shop_code: str | None = None) -> dict:
-    """The document of `export_scores` (SPEC §11): shops by code, penalties by
+    """The document of `export_scores` (RULES §11): shops by code, penalties by
     (issued_on, rule, source), CS weeks by week_start."""
     latest = ScoreSnapshot.objects.filter(
         shop=OuterRef("pk"), is_current=True, refreshed_on__lte=as_of

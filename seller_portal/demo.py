@@ -1,6 +1,6 @@
 """A realistic, deterministic demo feed: shops, orders, reviews, penalties' raw events, chats.
 
-Pure: no ORM. `demo_events` yields event dicts in the SPEC §2 contract, so the demo goes
+Pure: no ORM. `demo_events` yields event dicts in the RULES §2 contract, so the demo goes
 through the same validation and storage as the marketplace's own feed (`seed_demo` ingests
 them; `seed_demo --write-jsonl` writes them for `import_events`). The same seed and anchor
 date always give the same events with the same ids.

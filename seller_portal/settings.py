@@ -3,6 +3,8 @@
 Everything that differs between a laptop, CI and production comes from the environment
 (see README, "Configuration"). With nothing set, the portal runs on a SQLite file with jobs
 executed in-process; DATABASE_URL and REDIS_URL switch to PostgreSQL and real RQ queues.
+A local checkout adds the `.env` file `make run` writes (seller_portal/local_env.py), which a
+configured environment (one with DJANGO_SECRET_KEY, or DJANGO_DEBUG off) never reads.
 """
 
 import os
@@ -12,17 +14,23 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from seller_portal import local_env
 from seller_portal.env import database_from_url, env_bool, env_list, redis_url_with_timeouts
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+try:
+    LOCAL_ENV_FILE = local_env.load()  # before anything below reads the environment
+except ValueError as exc:
+    raise ImproperlyConfigured(f"cannot read the local settings file {exc}") from None
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off "
-            "(for a local run, use `make run`, which turns DJANGO_DEBUG on)."
+            "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off (for a local run, "
+            "`make run` writes .env with DJANGO_DEBUG=true and a key; see README, Configuration)."
         )
     SECRET_KEY = "django-insecure-local-development-only"  # noqa: S105 - DEBUG only
 

@@ -1,4 +1,4 @@
-"""Labelled seller chat messages for the §4.2 guideline checker (SPEC §9, seed 000 §4.2).
+"""Labelled seller chat messages for the §4.2 guideline checker (RULES §9, seed 000 §4.2).
 
 Each entry is (message, rules a careful staff reviewer would flag). An empty set means the
 message is clean and must not be flagged. The corpus was written from ordinary seller chat

@@ -1,4 +1,4 @@
-"""A second labelled set of seller chat messages for the §4.2 guideline checker (SPEC §9).
+"""A second labelled set of seller chat messages for the §4.2 guideline checker (RULES §9).
 
 Written after, and separately from, tests/guideline_corpus.py and without looking at the checker.
 It was a held-out set until the checker was measured on it (precision 0.857, recall 0.436 on

@@ -53,7 +53,7 @@ CHECKS = [
     "unsupported_method",  # GET, PUT, ... answer 405
     "ignored_auth",  # the same request without a token is refused
     # Not positive_data_acceptance: a batch the document allows is still refused when its
-    # shop is unknown or an id is taken with other content (SPEC §2), which is correct.
+    # shop is unknown or an id is taken with other content (RULES §2), which is correct.
 ]
 # A request the document forbids may be refused with any of the endpoint's refusals: 413 for
 # one over maxItems, 401/403/429 when the token or the rate limit stops it before the body.

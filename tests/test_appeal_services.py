@@ -1,4 +1,4 @@
-"""Appeals (SPEC §8): how many and until when, the review steps, and what an accepted appeal
+"""Appeals (RULES §8): how many and until when, the review steps, and what an accepted appeal
 undoes — the penalty or record is voided and past score snapshots are recomputed."""
 
 from datetime import UTC, date, datetime

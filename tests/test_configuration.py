@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
 
-from seller_portal import jobs
+from seller_portal import jobs, local_env
 from seller_portal.env import database_from_url, env_bool
 
 BASE = Path("/srv/portal")
@@ -149,6 +149,142 @@ def test_production_is_https_only_behind_the_proxy_with_smtp_mail():
             }
         },
     ], result.stderr
+
+
+# --- The local settings file (.env, seller_portal/local_env.py) -------------------------------
+
+LOCAL_KEY = "local-only-8f3Kq2xZ7wP1mN5vB9cR4tY6uI0oL3aS8dF2gH7jK1"
+
+
+def settings_of(env: dict, *names: str) -> subprocess.CompletedProcess:
+    script = (
+        "import json; from django.conf import settings as s; "
+        f"print(json.dumps([str(getattr(s, n)) for n in {list(names)!r}]))"
+    )
+    return subprocess.run(
+        [sys.executable, "manage.py", "shell", "-v0", "-c", script],
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "seller_portal.settings"} | env,
+        capture_output=True,
+        text=True,
+    )
+
+
+@pytest.fixture
+def local_env_file(tmp_path):
+    path = tmp_path / ".env"
+    path.write_text(
+        f"# as make run writes it\nDJANGO_DEBUG=true\nDJANGO_SECRET_KEY={LOCAL_KEY}\n"
+        "export DJANGO_SESSION_HOURS='8'\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_a_local_env_file_gives_every_command_debug_and_its_key(local_env_file, tmp_path):
+    env = {
+        "DJANGO_ENV_FILE": str(local_env_file),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "DJANGO_SESSION_HOURS": "2",  # the environment wins over the file
+    }
+
+    result = settings_of(env, "DEBUG", "SECRET_KEY", "SESSION_COOKIE_AGE", "LOCAL_ENV_FILE")
+
+    assert json.loads(result.stdout) == ["True", LOCAL_KEY, "7200", str(local_env_file)], (
+        result.stderr
+    )
+
+
+@pytest.mark.parametrize(
+    "configured",
+    [{"DJANGO_DEBUG": "false"}, {"DJANGO_DEBUG": "0"}, {"DJANGO_DEBUG": "off"}],
+)
+def test_production_without_a_secret_key_fails_fast_even_with_a_local_env_file(
+    local_env_file, configured
+):
+    result = settings_of({"DJANGO_ENV_FILE": str(local_env_file)} | configured, "DEBUG")
+
+    assert result.returncode == 1
+    assert "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off" in result.stderr
+    assert LOCAL_KEY not in result.stderr
+
+
+def test_an_environment_with_a_secret_key_never_reads_the_local_env_file(local_env_file):
+    env = PRODUCTION | {"DJANGO_ENV_FILE": str(local_env_file)}
+    del env["DJANGO_DEBUG"]  # even left at its default (off)
+
+    result = settings_of(env, "DEBUG", "SECRET_KEY", "SESSION_COOKIE_AGE", "LOCAL_ENV_FILE")
+
+    assert json.loads(result.stdout) == [
+        "False",
+        PRODUCTION["DJANGO_SECRET_KEY"],
+        str(12 * 3600),
+        "None",
+    ], result.stderr
+
+
+def test_without_a_local_env_file_the_environment_is_all_there_is(tmp_path):
+    result = settings_of({"DJANGO_ENV_FILE": str(tmp_path / "absent.env")}, "DEBUG")
+
+    assert result.returncode == 1
+    assert "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off" in result.stderr
+
+
+def test_an_unreadable_local_env_file_is_named_in_one_line(tmp_path):
+    bad = tmp_path / ".env"
+    bad.write_text("DJANGO_DEBUG=true\nthis is not a setting\n", encoding="utf-8")
+
+    result = settings_of({"DJANGO_ENV_FILE": str(bad)}, "DEBUG")
+
+    assert result.returncode == 1
+    assert (
+        f"cannot read the local settings file {bad}: line 2: expected KEY=VALUE, "
+        "got 'this is not a setting'"
+    ) in result.stderr
+
+
+def test_the_local_env_file_is_written_once_private_and_git_ignored(tmp_path):
+    path = tmp_path / ".env"
+    command = [sys.executable, "-m", "seller_portal.local_env", str(path)]
+
+    first = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True)
+    written = path.read_text(encoding="utf-8")
+    again = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True)
+
+    assert first.stdout.startswith(f"wrote {path}: DJANGO_DEBUG=true")
+    assert again.stdout == ""  # never overwritten: sessions signed with the key stay valid
+    assert path.read_text(encoding="utf-8") == written
+    assert path.stat().st_mode & 0o777 == 0o600
+    values = local_env.parse(written)
+    assert values["DJANGO_DEBUG"] == "true"
+    assert len(values["DJANGO_SECRET_KEY"]) >= 50
+    ignored = subprocess.run(
+        ["git", "check-ignore", "--no-index", "-q", ".env"], cwd=ROOT, check=False
+    )
+    assert ignored.returncode == 0, ".env must be git-ignored"
+
+
+def test_local_env_parsing_and_precedence(tmp_path):
+    path = tmp_path / "dev.env"
+    path.write_text(
+        'A=1\n\n  # note\nexport B = "two words"\nDJANGO_LOG_LEVEL=DEBUG\nC=\n', encoding="utf-8"
+    )
+    environ = {"DJANGO_ENV_FILE": str(path), "DJANGO_LOG_LEVEL": "WARNING"}
+
+    assert local_env.load(environ) == path
+    assert environ == {
+        "DJANGO_ENV_FILE": str(path),
+        "DJANGO_LOG_LEVEL": "WARNING",  # the environment wins
+        "A": "1",
+        "B": "two words",
+        "C": "",
+    }
+    assert local_env.load({"DJANGO_ENV_FILE": str(path), "DJANGO_SECRET_KEY": "k"}) is None
+    with pytest.raises(ValueError, match="line 1: expected KEY=VALUE, got '1A=x'"):
+        local_env.parse("1A=x")
+    assert local_env.env_file_path({}) == ROOT / ".env"
+    assert local_env.env_file_path({"DJANGO_ENV_FILE": ""}) is None
+    assert local_env.env_file_path({"DJANGO_ENV_FILE": "conf/dev.env"}) == ROOT / "conf/dev.env"
 
 
 def test_behind_the_proxy_http_is_redirected_and_https_gets_hsts(db, client, settings):

@@ -1,6 +1,6 @@
-"""The weekly customer-service evaluation (SPEC §5) on stored chat events: buyer turns, the
+"""The weekly customer-service evaluation (RULES §5) on stored chat events: buyer turns, the
 working-day calendar, holiday mode, abuse tickets, re-evaluation with history, the CS warning
-(SPEC §8), the Monday run of `recalculate` and the export (SPEC §11)."""
+(RULES §8), the Monday run of `recalculate` and the export (RULES §11)."""
 
 import io
 import json
@@ -260,7 +260,7 @@ def test_an_extra_day_off_by_staff_is_excluded(shop):
 
 
 def test_a_sunday_made_a_working_day_counts_an_answer_on_monday_within_24_hours(shop):
-    # SPEC §5: on time when answered within 24 h of its start; the answer falls in the next
+    # RULES §5: on time when answered within 24 h of its start; the answer falls in the next
     # week but the turn belongs to the week of its start.
     CalendarOverride.objects.create(
         day=date(2025, 5, 25), is_working_day=True, note="Hari kerja pengganti"
@@ -416,7 +416,7 @@ def test_evaluating_a_week_twice_creates_nothing(shop):
     ) == before
 
 
-# --- the CS response warning (SPEC §5, §8) ---------------------------------------------------
+# --- the CS response warning (RULES §5, §8) ---------------------------------------------------
 
 
 def test_a_failed_week_issues_one_cs_warning_on_the_following_monday(shop):
@@ -455,7 +455,7 @@ def test_a_re_evaluation_that_passes_withdraws_the_warning(shop):
     assert record.withdrawn_at is not None
 
 
-# --- recalculate and export (SPEC §11) -------------------------------------------------------
+# --- recalculate and export (RULES §11) -------------------------------------------------------
 
 
 def three_weeks():
@@ -533,7 +533,7 @@ def test_export_scores_prints_the_current_cs_weeks(shop):
     ]
 
 
-# --- the score's reply rate (SPEC §4 with the turns of §5) ------------------------------------
+# --- the score's reply rate (RULES §4 with the turns of §5) ------------------------------------
 
 
 def reply_rate(refreshed_on):

@@ -1,4 +1,4 @@
-"""A buyer run left open long before the week is not a new turn in the week (SPEC §5)."""
+"""A buyer run left open long before the week is not a new turn in the week (RULES §5)."""
 
 from datetime import date
 

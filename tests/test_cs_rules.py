@@ -1,4 +1,4 @@
-"""The pure rules of SPEC §1, §5 and §6: the working-day calendar with the real 2025 Indonesian
+"""The pure rules of RULES §1, §5 and §6: the working-day calendar with the real 2025 Indonesian
 holidays, buyer-turn classification, the weekly CS status and holiday-mode periods."""
 
 from datetime import UTC, date, datetime, timedelta
@@ -85,7 +85,7 @@ def holiday_mode(first: date, last: date) -> Period:
     )
 
 
-# --- Working days (SPEC §1) -----------------------------------------------------------------
+# --- Working days (RULES §1) -----------------------------------------------------------------
 
 
 def test_waisak_and_its_cuti_bersama_are_days_off_named_in_indonesian():
@@ -172,7 +172,7 @@ def test_a_staff_override_adds_a_day_off_with_its_note():
     assert calendar.is_working(date(2025, 5, 15)) is True
 
 
-# --- Classifying a buyer turn (SPEC §5) ------------------------------------------------------
+# --- Classifying a buyer turn (RULES §5) ------------------------------------------------------
 
 
 def test_a_turn_started_on_a_holiday_is_not_evaluated():
@@ -240,7 +240,7 @@ def test_a_friday_evening_in_utc_can_be_saturday_in_wib():
     assert classify(turn(utc("2025-05-16 17:00:00"), None)) == NON_WORKING_DAY
 
 
-# --- The weekly status (SPEC §5) -------------------------------------------------------------
+# --- The weekly status (RULES §5) -------------------------------------------------------------
 
 
 def test_nine_of_ten_on_time_is_exactly_90_percent_and_passes():
@@ -385,7 +385,7 @@ def test_holiday_mode_still_on_covers_every_later_day():
     assert result.status == WeekStatus.NOT_EVALUATED
 
 
-# --- Holiday-mode periods (SPEC §6) ----------------------------------------------------------
+# --- Holiday-mode periods (RULES §6) ----------------------------------------------------------
 
 T1, T2, T3, T4 = (wib(f"2025-05-{day} 09:00") for day in (14, 15, 16, 17))
 

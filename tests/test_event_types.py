@@ -1,4 +1,4 @@
-"""The event contract (SPEC §2), type by type: what is accepted and why the rest is not."""
+"""The event contract (RULES §2), type by type: what is accepted and why the rest is not."""
 
 import hashlib
 import json

@@ -1,4 +1,4 @@
-"""The §4.2 guideline checker measured against the labelled seller-message corpus (SPEC §9)."""
+"""The §4.2 guideline checker measured against the labelled seller-message corpus (RULES §9)."""
 
 from collections import Counter
 

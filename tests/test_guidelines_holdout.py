@@ -1,4 +1,4 @@
-"""The §4.2 guideline checker on the second labelled seller-message set (SPEC §9).
+"""The §4.2 guideline checker on the second labelled seller-message set (RULES §9).
 
 Written blind; it measured precision 0.857 and recall 0.436 before the rules were broadened with
 its misses (see tests/guideline_holdout.py), so it now guards against regressions only.

@@ -1,4 +1,4 @@
-"""Holiday mode (SPEC §6): switching on now, scheduling, switching off, cancelling, the
+"""Holiday mode (RULES §6): switching on now, scheduling, switching off, cancelling, the
 marketplace's `shop.holiday_mode` events, and the history of who changed what."""
 
 from datetime import datetime, timedelta

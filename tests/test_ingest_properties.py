@@ -1,4 +1,4 @@
-"""Properties of ingestion (SPEC §2), through the HTTP API and through `import_events`.
+"""Properties of ingestion (RULES §2), through the HTTP API and through `import_events`.
 
 Hypothesis builds batches of valid events of every type in performance/event_types.py, for a
 few shops registered at the start of the batch, and then breaks one event in one of many ways.

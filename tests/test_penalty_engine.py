@@ -1,4 +1,4 @@
-"""The penalty engine (SPEC §3) on stored events: per-event, weekly and monthly rules, WIB
+"""The penalty engine (RULES §3) on stored events: per-event, weekly and monthly rules, WIB
 calendar edges, idempotency and late events."""
 
 from datetime import date, datetime

@@ -1,5 +1,6 @@
-"""Pure rule logic of SPEC §1, §3, §4 and §5: tables, lifecycle, calendar, parameters, score
-mapping and buyer turns. No database, no clock: every expected value is worked out from SPEC."""
+"""Pure rule logic of RULES §1, §3, §4 and §5: tables, lifecycle, calendar, parameters, score
+mapping and buyer turns. No database, no clock: every expected value is worked out from
+docs/RULES.md."""
 
 import copy
 import math
@@ -154,7 +155,7 @@ def test_penalty_issued_on_a_monday_is_pending_that_monday():
         # Wednesday: 05-05 < 05-07 = issued_on + 28.
         ("2025-04-09", ["2025-04-14", "2025-04-21", "2025-04-28", "2025-05-05"]),
         # Monday: issued_on < R excludes 04-14 and R < issued_on + 28 = 05-12 excludes 05-12,
-        # so the SPEC formula gives three refreshes here, not four.
+        # so the RULES formula gives three refreshes here, not four.
         ("2025-04-14", ["2025-04-21", "2025-04-28", "2025-05-05"]),
     ],
 )

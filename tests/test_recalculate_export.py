@@ -1,4 +1,4 @@
-"""`recalculate --as-of` and `export_scores --as-of [--shop]` (SPEC §11) on a small dataset."""
+"""`recalculate --as-of` and `export_scores --as-of [--shop]` (RULES §11) on a small dataset."""
 
 import io
 import json
@@ -95,7 +95,7 @@ def export(as_of, *options):
 
 
 def without_cs_weeks(document):
-    """CS evaluation (SPEC §5) is outside these tests: its weeks are compared elsewhere."""
+    """CS evaluation (RULES §5) is outside these tests: its weeks are compared elsewhere."""
     return {
         **document,
         "shops": [{k: v for k, v in shop.items() if k != "cs_weeks"} for shop in document["shops"]],

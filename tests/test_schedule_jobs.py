@@ -1,4 +1,4 @@
-"""The periodic schedule in WIB (SPEC §1) and the job runs staff see (STYLE: jobs report their
+"""The periodic schedule in WIB (RULES §1) and the job runs staff see (each job reports its
 state in a row): next run times of every cron entry, JobRun bookkeeping, batch fan-out."""
 
 import importlib

@@ -1,4 +1,4 @@
-"""The Monday score refresh (SPEC §4) on stored events and penalties."""
+"""The Monday score refresh (RULES §4) on stored events and penalties."""
 
 from datetime import date, datetime
 from decimal import Decimal

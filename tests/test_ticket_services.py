@@ -1,4 +1,4 @@
-"""Abuse tickets (SPEC §7): filing with evidence checked by content, the decision deadline on the
+"""Abuse tickets (RULES §7): filing with evidence checked by content, the decision deadline on the
 Indonesian working-day calendar, review transitions, the CS re-evaluation a verification causes,
 and the notices it sends."""
 

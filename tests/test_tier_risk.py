@@ -1,4 +1,4 @@
-"""A refresh below the tier's threshold is a tier-at-risk enforcement record (SPEC §4)."""
+"""A refresh below the tier's threshold is a tier-at-risk enforcement record (RULES §4)."""
 
 from datetime import date
 

@@ -1,1 +1,1 @@
-"""Pure rule logic of SPEC §1–§4: no ORM, no clock; dates and parameters come in explicitly."""
+"""Pure rule logic of RULES §1–§4: no ORM, no clock; dates and parameters come in explicitly."""

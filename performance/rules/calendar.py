@@ -1,4 +1,4 @@
-"""Business calendar of SPEC §1, in WIB (Asia/Jakarta, UTC+7, no DST).
+"""Business calendar of RULES §1, in WIB (Asia/Jakarta, UTC+7, no DST).
 
 Penalty weeks run Sunday–Saturday and are issued on the following Sunday; penalty months are
 issued on the 1st of the next month; scores are refreshed every Monday from data strictly
@@ -80,7 +80,7 @@ def run_dates(first: date, last: date) -> Iterator[tuple[date, str]]:
             yield day, "score_refresh"
 
 
-# --- Working days (SPEC §1) ---------------------------------------------------------------
+# --- Working days (RULES §1) ---------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,7 @@ class WorkingCalendar:
         return self.day_off(day) is None
 
 
-# --- Holiday mode periods (SPEC §6) -------------------------------------------------------
+# --- Holiday mode periods (RULES §6) -------------------------------------------------------
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The weekly customer-service response evaluation of SPEC §5 (seed 000 §5, §6.2).
+"""The weekly customer-service response evaluation of RULES §5 (seed 000 §5, §6.2).
 
 A buyer turn is evaluated in the week that contains its start, when the start falls on a
 working day, outside holiday mode, and none of its messages is covered by a verified abuse

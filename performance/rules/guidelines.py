@@ -1,4 +1,4 @@
-"""Guideline checks on seller chat messages (SPEC §9, seed 000 §4.2). Pure: text in, flags out.
+"""Guideline checks on seller chat messages (RULES §9, seed 000 §4.2). Pure: text in, flags out.
 
 A flag is a reason for staff to look, never a penalty, so precision comes first: every rule
 needs a telling form (a phone number shaped like an Indonesian mobile, a bank name next to an

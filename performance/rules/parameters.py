@@ -1,8 +1,8 @@
-"""The parameters of a rule set (SPEC §3–§4) and their validation.
+"""The parameters of a rule set (RULES §3–§4) and their validation.
 
 A rule set is stored as JSON; `RuleParameters.parse` is the one place that reads it, so a
 bad edit in admin is refused with a readable reason per field instead of failing later in
-a scheduled job. `V1` is the default of SPEC.md.
+a scheduled job. `V1` is the default of docs/RULES.md.
 """
 
 from __future__ import annotations

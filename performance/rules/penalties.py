@@ -1,4 +1,4 @@
-"""Penalty rules of SPEC §3: point tables, weekly and monthly thresholds, the lifecycle.
+"""Penalty rules of RULES §3: point tables, weekly and monthly thresholds, the lifecycle.
 
 Pure functions of counts and dates; the engine (`services/penalties.py`) feeds them the
 counts it aggregates in SQL.
@@ -100,7 +100,7 @@ def active_until(issued_on: date, lifetime_days: int) -> date:
 def penalty_status(
     issued_on: date, as_of: date, *, voided: bool, lifetime_days: int
 ) -> PenaltyStatus:
-    """Status of SPEC §3 as of a date."""
+    """Status of RULES §3 as of a date."""
     if voided:
         return PenaltyStatus.VOIDED
     if as_of >= issued_on + timedelta(days=lifetime_days):

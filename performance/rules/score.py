@@ -1,4 +1,4 @@
-"""The performance score of SPEC §4: component mappings, scaling and the deduction cap."""
+"""The performance score of RULES §4: component mappings, scaling and the deduction cap."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Buyer turns of SPEC §5: a maximal run of consecutive buyer messages in a conversation,
+"""Buyer turns of RULES §5: a maximal run of consecutive buyer messages in a conversation,
 answered by the next seller message (auto-replies and FAQ answers included)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The weekly customer-service evaluation (SPEC §5), in bulk for a batch of shops.
+"""The weekly customer-service evaluation (RULES §5), in bulk for a batch of shops.
 
 One ordered query of the batch's chat messages gives every buyer turn in one pass
 (`rules.turns.buyer_turns`); the calendar, holiday periods and excluded messages say which

@@ -1,4 +1,4 @@
-"""Enforcement records (SPEC §8): issued and withdrawn by the performance rules, idempotently.
+"""Enforcement records (RULES §8): issued and withdrawn by the performance rules, idempotently.
 
 The records are outputs of the CS evaluation, the score refresh and the guideline review, so
 they live in this app; the appeals app reads them and voids one when an appeal is accepted.
@@ -102,7 +102,7 @@ def enforcement_sync_cs_week(
 def enforcement_sync_tier_risk(
     *, refresh_on: date, at_risk: dict[int, dict], safe: list[int]
 ) -> dict[str, int]:
-    """A refresh below the tier's threshold is a tier-at-risk record (SPEC §4); a recomputed
+    """A refresh below the tier's threshold is a tier-at-risk record (RULES §4); a recomputed
     refresh that is no longer at risk withdraws it. `at_risk` maps shop id -> details."""
     issued, withdrawn = _sync_records(
         kind=Kind.TIER_AT_RISK,

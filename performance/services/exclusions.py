@@ -1,4 +1,4 @@
-"""Buyer messages the customer-service evaluation leaves out (SPEC §7).
+"""Buyer messages the customer-service evaluation leaves out (RULES §7).
 
 A verified abuse ticket takes its messages out of the evaluation. The tickets live in the
 appeals app, which calls `message_exclusions_set` when it verifies one; the evaluation reads

@@ -1,4 +1,4 @@
-"""Holiday mode (Mode Hari Libur, SPEC §6): switch on now, schedule a period, switch off.
+"""Holiday mode (Mode Hari Libur, RULES §6): switch on now, schedule a period, switch off.
 
 The portal (owners) and the marketplace (`shop.holiday_mode` events) change the same
 periods; every change leaves a `HolidayModeChange` row with who and when, in the same
@@ -74,7 +74,7 @@ def holiday_mode_switch_on(
 
 @transaction.atomic
 def holiday_mode_switch_off(*, shop: Shop, user, now: datetime) -> HolidayPeriod:
-    """End the period in force now; switching off ends the period (SPEC §6)."""
+    """End the period in force now; switching off ends the period (RULES §6)."""
     Shop.objects.select_for_update().get(pk=shop.pk)
     period = holiday_period_current(shop=shop, now=now)
     if period is None:

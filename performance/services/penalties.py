@@ -1,4 +1,4 @@
-"""The penalty engine of SPEC §3.
+"""The penalty engine of RULES §3.
 
 Per-event rules issue one penalty per event, on the event's WIB date. Weekly and monthly
 rules count events with one SQL aggregate grouped by shop for the period, then issue,

@@ -31,7 +31,7 @@ def rule_set_has_results(rule_set: RuleSet) -> bool:
 
 
 def rule_set_validate(*, rule_set: RuleSet, today: date) -> None:
-    """Refuse what would silently rewrite past results (SPEC: rule sets, never rewrite).
+    """Refuse what would silently rewrite past results (RULES: rule sets, never rewrite).
 
     New versions take effect on a future date; a version that has produced results keeps
     its parameters and date forever.

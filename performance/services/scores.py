@@ -1,4 +1,4 @@
-"""The Monday score refresh of SPEC §4, for a batch of shops at once.
+"""The Monday score refresh of RULES §4, for a batch of shops at once.
 
 Inputs come from a handful of queries per batch — event counts grouped by shop in SQL, one
 ordered pass over the batch's chat messages for buyer turns, the verified→shipped pairs for
@@ -237,7 +237,7 @@ def scores_refresh(*, refresh_on: date, shop_ids: Iterable[int] | None = None) -
     created, superseded, unchanged = results_supersede(
         ScoreSnapshot, current=current, fresh=outcome, fields=SNAPSHOT_FIELDS
     )
-    # Below the tier's threshold is a tier-at-risk enforcement record (SPEC §4).
+    # Below the tier's threshold is a tier-at-risk enforcement record (RULES §4).
     enforcement_sync_tier_risk(
         refresh_on=refresh_on,
         at_risk={

@@ -1,4 +1,4 @@
-"""check_messages PATH — guideline flags for draft or past messages (SPEC §9, §11).
+"""check_messages PATH — guideline flags for draft or past messages (RULES §9, §11).
 
 Reads JSON Lines `{"id": ..., "text": ...}` and writes, in the same order, one JSON line per
 message: `{"id": ..., "flags": [{"rule": CODE, "section": "4.2.2", "match": "..."}]}`.

@@ -1,4 +1,4 @@
-"""export_scores [--as-of YYYY-MM-DD] [--shop CODE] — stored results as JSON (SPEC §11)."""
+"""export_scores [--as-of YYYY-MM-DD] [--shop CODE] — stored results as JSON (RULES §11)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from seller_portal.models import Shop
 class Command(BaseCommand):
     help = (
         "Print each shop's latest score on or before --as-of (default: today in WIB), its "
-        "penalties and its CS weeks as JSON, in the format of SPEC §11."
+        "penalties and its CS weeks as JSON, in the format of RULES §11."
     )
 
     def add_arguments(self, parser) -> None:

@@ -1,4 +1,4 @@
-"""import_events PATH... — store marketplace events from JSON Lines files (SPEC §2, §11)."""
+"""import_events PATH... — store marketplace events from JSON Lines files (RULES §2, §11)."""
 
 from __future__ import annotations
 

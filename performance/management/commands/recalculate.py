@@ -1,4 +1,4 @@
-"""recalculate [--as-of YYYY-MM-DD] — every rule and refresh due on or before a date (SPEC §11)."""
+"""recalculate [--as-of YYYY-MM-DD] — every rule and refresh due on or before a date (RULES §11)."""
 
 from __future__ import annotations
 
