@@ -37,10 +37,11 @@ run: install .env
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seed_demo
 	@if [ -n "$$REDIS_URL" ]; then \
-		echo "REDIS_URL is set: starting three processes: an RQ worker (manage.py rqworker default --with-scheduler), the cron scheduler (manage.py rqcron seller_portal.schedule) and the web server (manage.py runserver $(HOST):$(PORT)). Ctrl-C stops all three."; \
-		trap 'kill 0' EXIT; \
-		$(PY) manage.py rqworker default --with-scheduler & \
-		$(PY) manage.py rqcron seller_portal.schedule & \
+		$(PY) manage.py rqworker default --with-scheduler & worker=$$!; \
+		$(PY) manage.py rqcron seller_portal.schedule & cron=$$!; \
+		echo "REDIS_URL is set: started an RQ worker (manage.py rqworker default --with-scheduler, pid $$worker) and the cron scheduler (manage.py rqcron seller_portal.schedule, pid $$cron); the web server (manage.py runserver $(HOST):$(PORT)) follows. Ctrl-C stops all three."; \
+		trap 'kill -TERM $$worker $$cron 2>/dev/null; wait $$worker $$cron 2>/dev/null; exit 0' EXIT; \
+		trap 'exit 0' INT TERM; \
 		$(PY) manage.py runserver $(HOST):$(PORT); \
 	else \
 		$(PY) manage.py runserver $(HOST):$(PORT); \
