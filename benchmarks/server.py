@@ -9,11 +9,13 @@ and the port answers; `stop_gunicorn` stops it and whatever workers it leaves.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -24,6 +26,12 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+STATIC_ROOT = (
+    Path(tempfile.gettempdir())
+    / f"seller-portal-static-{hashlib.sha256(str(ROOT).encode()).hexdigest()[:12]}"
+)
 
 
 def production_env(database_url: str | None) -> dict[str, str]:
@@ -44,6 +52,8 @@ def production_env(database_url: str | None) -> dict[str, str]:
         "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY") or os.urandom(32).hex(),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_HTTPS": "false",  # plain HTTP on loopback, no TLS proxy in front
+        # Collected outside the checkout (one directory per checkout, reused between runs).
+        "DJANGO_STATIC_ROOT": str(STATIC_ROOT),
     }
 
 

@@ -1,8 +1,11 @@
 import os
+import tempfile
+from pathlib import Path
 
 import pytest
 from django.conf import settings
 from hypothesis import settings as hypothesis_settings
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from tests.helpers import create_shop, create_user
 
@@ -12,7 +15,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
-# Hypothesis keeps no example database: tests leave nothing in the checkout (.hypothesis/).
+# Tests leave nothing in the checkout: Hypothesis keeps no example database, and what else it
+# stores (its cache of constants) goes to the temporary directory, not to .hypothesis/.
+set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "seller-portal-hypothesis")
 hypothesis_settings.register_profile("portal", database=None)
 hypothesis_settings.load_profile("portal")
 
