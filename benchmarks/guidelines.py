@@ -15,11 +15,11 @@ from __future__ import annotations
 import argparse
 import time
 
+from performance.rules import guidelines
 from performance.rules.guidelines import check_text
 from seller_portal.demo import AUTO_REPLIES, GUIDELINE_BREAKING, SELLER_REPLIES
 from tests.guideline_corpus import CORPUS
-from tests.regex_adversary import adversaries, cost, ordinary_text
-from tests.test_guideline_linear import PATTERNS
+from tests.regex_adversary import adversaries, cost, module_patterns, ordinary_text
 
 
 def _loop(messages: list[str], seconds: float) -> tuple[int, float]:
@@ -70,7 +70,7 @@ def main() -> None:
     for name, text in assessment.items():
         row(f"assessment: {name}", cost(check_text, text))
     worst = 0.0
-    for name, pattern in sorted(PATTERNS.items()):
+    for name, pattern in sorted(module_patterns(guidelines).items()):
         label, text = _slowest(pattern, length)
         seconds = cost(check_text, text)
         worst = max(worst, seconds)

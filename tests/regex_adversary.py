@@ -114,6 +114,15 @@ def fragments(pattern: re.Pattern, *, limit: int = 400, seed: int = 0) -> list[s
     return out[:limit] if len(out) > limit else out
 
 
+def module_patterns(module) -> dict[str, re.Pattern]:
+    """Every compiled pattern a module holds as a public name: what the guard walks."""
+    return {
+        name: value
+        for name, value in vars(module).items()
+        if isinstance(value, re.Pattern) and not name.startswith("_")
+    }
+
+
 def repeated(fragment: str, length: int, prefix: str = "") -> str:
     body = fragment * (length // len(fragment) + 1)
     return (prefix + body)[:length]

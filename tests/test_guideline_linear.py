@@ -19,18 +19,14 @@ import pytest
 from performance.rules import guidelines
 from performance.rules.guidelines import REPEAT_LIMIT, bounded, check_text
 from seller_portal.demo import AUTO_REPLIES, SELLER_REPLIES
-from tests.regex_adversary import adversaries, cost, ordinary_text
+from tests.regex_adversary import adversaries, cost, module_patterns, ordinary_text
 
 SHORT, LONG = 1000, 5000
 MAX_GROWTH = 12.0  # time(LONG) / time(SHORT): 5 when linear, 25 when quadratic
 MAX_RATIO = 25.0  # adversarial cost / the whole checker's cost on ordinary chat
 WORST_PER_PATTERN = 3  # adversaries measured precisely after the quick screen
 
-PATTERNS = {
-    name: value
-    for name, value in vars(guidelines).items()
-    if isinstance(value, re.Pattern) and not name.startswith("_")
-}
+PATTERNS = module_patterns(guidelines)
 ORDINARY = [*SELLER_REPLIES, *AUTO_REPLIES]
 
 
