@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 
 from seller_portal.admin_base import PortalAdminMixin, PortalModelAdmin
 from seller_portal.admin_checks import CheckedAutocomplete, CheckedDateFieldListFilter
-from seller_portal.models import LoginFailure, Membership, Shop
+from seller_portal.models import LoginFailure, Membership, MembershipChange, Shop
 
 
 class MembershipInline(CheckedAutocomplete, admin.TabularInline):
@@ -198,3 +198,33 @@ if settings.REDIS_URL:
     if admin.site.is_registered(Dashboard):
         admin.site.unregister(Dashboard)
     admin.site.register(Dashboard, SuperuserQueueAdmin)
+
+
+@admin.register(MembershipChange)
+class MembershipChangeAdmin(PortalModelAdmin):
+    """Who changed which shop's team, and when: written only by seller_portal/services.py,
+    read-only for everyone."""
+
+    list_display = ["at", "shop", "username", "action", "old_role", "new_role", "by_username"]
+    list_filter = ["action"]
+    search_fields = ["shop__code", "shop__name", "username", "by_username"]
+    list_select_related = ["shop"]
+    fields = readonly_fields = [
+        "at",
+        "shop",
+        "username",
+        "action",
+        "old_role",
+        "new_role",
+        "by_username",
+    ]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

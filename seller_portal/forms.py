@@ -10,6 +10,7 @@ from django.views.decorators.debug import sensitive_variables
 
 from seller_portal import clock
 from seller_portal.lockout import Locked, client_ip, count_attempt, refused_until
+from seller_portal.models import Membership, Role, Shop
 
 
 class LockoutMessageMixin:
@@ -85,3 +86,57 @@ class LockoutPasswordChangeForm(PasswordChangeForm):
             )
         attempt.succeeded()
         return old_password
+
+
+MAX_ID = 2**63 - 1  # a BigAutoField's largest id: anything beyond is refused, never queried
+
+
+class MemberActionForm(forms.Form):
+    """One owner action on the members page: change a member's role, or remove a member
+    (asked to confirm first). The member must belong to `shop`; an id of another shop's
+    member reads as unknown."""
+
+    ROLE = "role"
+    REMOVE = "remove"
+
+    action = forms.ChoiceField(choices=[(ROLE, ROLE), (REMOVE, REMOVE)])
+    membership = forms.IntegerField(min_value=1, max_value=MAX_ID)
+    role = forms.ChoiceField(choices=Role.choices, required=False)
+    confirm = forms.BooleanField(required=False)
+
+    def __init__(self, *args, shop: Shop, **kwargs):
+        self.shop = shop
+        super().__init__(*args, **kwargs)
+        unknown = _("Anggota ini tidak ditemukan di toko.")
+        self.fields["membership"].error_messages.update(
+            {key: unknown for key in ("required", "invalid", "min_value", "max_value")}
+        )
+        self.fields["role"].error_messages["invalid_choice"] = _("Peran tidak dikenal.")
+        self.fields["action"].error_messages.update(
+            required=_("Tindakan tidak dikenal."), invalid_choice=_("Tindakan tidak dikenal.")
+        )
+
+    def clean_membership(self) -> Membership:
+        membership = (
+            Membership.objects.select_related("user")
+            .filter(shop=self.shop, pk=self.cleaned_data["membership"])
+            .first()
+        )
+        if membership is None:
+            raise forms.ValidationError(_("Anggota ini tidak ditemukan di toko."), code="unknown")
+        return membership
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("action") == self.ROLE
+            and not cleaned.get("role")
+            and "role" not in self.errors
+        ):
+            self.add_error("role", _("Peran tidak dikenal."))
+        return cleaned
+
+    def first_error(self) -> str:
+        for errors in self.errors.values():
+            return errors[0]
+        return ""

@@ -67,6 +67,40 @@ class Membership(models.Model):
         return f"{self.user} – {self.shop.code} ({self.get_role_display()})"
 
 
+class MembershipChange(models.Model):
+    """Who changed a shop's team, when, and how: a role changed or a member removed
+    (`seller_portal/services.py`). Usernames are kept as text too, so the row still says who
+    it was about and who made it after either account is gone."""
+
+    class Action(models.TextChoices):
+        ROLE_CHANGED = "role_changed", _("Peran diubah")
+        REMOVED = "removed", _("Dihapus dari toko")
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="membership_changes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    username = models.CharField(_("nama pengguna"), max_length=150)
+    action = models.CharField(_("tindakan"), max_length=20, choices=Action.choices)
+    old_role = models.CharField(_("peran lama"), max_length=16, choices=Role.choices)
+    new_role = models.CharField(_("peran baru"), max_length=16, choices=Role.choices, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    by_username = models.CharField(_("oleh"), max_length=150)
+    at = models.DateTimeField(_("waktu"))
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("perubahan anggota")
+        verbose_name_plural = _("perubahan anggota")
+        indexes = [models.Index(fields=["shop", "-at"], name="membershipchange_shop_at")]
+
+    def __str__(self) -> str:
+        action = self.get_action_display()
+        return f"{self.shop.code} {self.username} {action} {self.at:%Y-%m-%d %H:%M}"
+
+
 class LoginFailure(models.Model):
     """One failed sign-in, or one whose password is still being checked: enough of them lock
     the name out for a while (`lockout.py`)."""

@@ -13,6 +13,7 @@ STAFF_GROUP_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         ("seller_portal", "view_all_shops"),
         ("seller_portal", "view_shop"),
         ("seller_portal", "view_membership"),
+        ("seller_portal", "view_membershipchange"),
         ("performance", "view_event"),
         ("appeals", "add_abuseticket"),
         ("appeals", "view_abuseticket"),
@@ -25,6 +26,7 @@ STAFF_GROUP_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
     "reviewer": [
         ("seller_portal", "view_shop"),
         ("seller_portal", "view_membership"),
+        ("seller_portal", "view_membershipchange"),
         ("performance", "view_event"),
         ("performance", "view_penalty"),
         ("performance", "view_scoresnapshot"),

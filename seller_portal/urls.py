@@ -12,6 +12,7 @@ shop_patterns = (
     [
         path("", include("performance.urls")),
         path("", include("appeals.urls")),
+        path("anggota/", views.members, name="members"),
     ],
     "portal",
 )

@@ -1,6 +1,8 @@
 import sys
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection
 from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -11,9 +13,13 @@ from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from seller_portal.access import shops_for_user
+from seller_portal import selectors
+from seller_portal.access import ShopAccess, shop_view, shops_for_user
+from seller_portal.forms import MemberActionForm
 from seller_portal.jobs import redis_ping
 from seller_portal.middleware import UnreadableInput, portal_language, unreadable_message
+from seller_portal.models import Role
+from seller_portal.services import MembershipError, membership_change_role, membership_remove
 
 
 @login_required
@@ -24,6 +30,60 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("portal:dashboard", shop_code=shops[0].code)
     return render(
         request, "portal/home.html", {"shops": shops_for_user(request.user).order_by("code")}
+    )
+
+
+@shop_view
+def members(request: HttpRequest, access: ShopAccess) -> HttpResponse:
+    """The shop's members and their roles. Owners change roles and remove members (RULES
+    §10); agents and staff who read every shop see the list without the controls. Members
+    are added by staff in admin for now."""
+    error = ""
+    confirm = None  # the membership whose removal the owner is asked to confirm
+    if request.method == "POST":
+        if not access.is_owner:
+            raise PermissionDenied
+        form = MemberActionForm(request.POST, shop=access.shop)
+        if form.is_valid():
+            membership = form.cleaned_data["membership"]
+            name = membership.user.get_full_name() or membership.user.get_username()
+            try:
+                if form.cleaned_data["action"] == MemberActionForm.ROLE:
+                    role = form.cleaned_data["role"]
+                    membership_change_role(membership=membership, role=role, by=request.user)
+                    messages.success(
+                        request,
+                        gettext("Peran %(name)s sekarang %(role)s.")
+                        % {"name": name, "role": Role(role).label},
+                    )
+                elif not form.cleaned_data["confirm"]:
+                    confirm = membership
+                else:
+                    membership_remove(membership=membership, by=request.user)
+                    messages.success(
+                        request, gettext("%(name)s dihapus dari toko.") % {"name": name}
+                    )
+                    if membership.user_id == request.user.pk:
+                        return redirect("home")  # the owner left the shop
+                if confirm is None:
+                    return redirect("portal:members", shop_code=access.shop.code)
+            except MembershipError as exc:  # a sentence for the seller (services.py)
+                error = str(exc)
+        else:
+            error = form.first_error()
+    return render(
+        request,
+        "portal/members.html",
+        {
+            "active_nav": "members",
+            "members": selectors.shop_members(shop=access.shop),
+            "history": selectors.shop_member_changes(shop=access.shop),
+            "can_manage": access.is_owner,
+            "roles": Role.choices,
+            "confirm": confirm,
+            "error": error,
+        },
+        status=400 if error else 200,
     )
 
 

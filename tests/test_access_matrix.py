@@ -48,7 +48,7 @@ from performance.models import (
 from performance.services.api_clients import api_client_create
 from performance.services.ingest import events_ingest
 from seller_portal import clock
-from seller_portal.models import LoginFailure, Membership, Shop
+from seller_portal.models import LoginFailure, Membership, MembershipChange, Shop
 from tests.helpers import create_shop, create_user, event
 
 ROLES = ("anonymous", "other_agent", "agent", "owner", "support", "reviewer", "superuser")
@@ -163,6 +163,9 @@ PORTAL = [
         FOREIGN_OBJECT,
         label="toko-b's record",
     ),
+    # Everyone who opens the shop reads its members; only owners see the controls and POST
+    # (tests/test_members.py: agents, support and superusers get 403 on POST).
+    probe("portal:members", f"{A}/anggota/", SHOP_PAGE),
     # Members, staff who read every shop, and reviewers (appeals.view_evidence) download.
     probe("evidence", "/bukti/{evidence}/", LOGIN, 404, 200, 200, 200, 200, 200),
     probe("notices", "/pemberitahuan/", ANY_USER),
@@ -247,6 +250,7 @@ ADMIN_MODELS = {
     "seller_portal/shop": AdminModel("shop_a", "V", "V", "VCD"),
     "seller_portal/membership": AdminModel("membership", "V", "V", "VACD"),
     "seller_portal/loginfailure": AdminModel("login_failure", "VD", "", "VD"),
+    "seller_portal/membershipchange": AdminModel("membership_change", "V", "V", "V"),
     "performance/event": AdminModel("event", "V", "V", "V"),
     "performance/apiclient": AdminModel("api_client", "", "", "VACD"),
     "performance/penalty": AdminModel("penalty", "", "V", "V"),
@@ -594,6 +598,17 @@ def build_world() -> World:
         ).pk,
         "job_run": JobRun.objects.create(kind="recalculate", run_date=today).pk,
         "login_failure": LoginFailure.objects.create(username="pemilik-a", ip="10.0.0.9").pk,
+        "membership_change": MembershipChange.objects.create(
+            shop=shop_a,
+            user=users["agent"],
+            username="agen-a",
+            action="role_changed",
+            old_role="owner",
+            new_role="agent",
+            by=owner,
+            by_username="pemilik-a",
+            at=now - timedelta(days=2),
+        ).pk,
         "calendar_override": CalendarOverride.objects.create(
             day=today + timedelta(days=30), is_working_day=False, note="Cuti bersama"
         ).pk,

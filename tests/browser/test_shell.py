@@ -42,6 +42,7 @@ def test_seller_logs_in_switches_language_and_logs_out(page: Page, live_server, 
             "Pedoman Chat",
             "Tiket",
             "Banding",
+            "Anggota",
         ]
     )
     expect(page.get_by_text("Batik Sari Pekalongan", exact=True)).to_be_visible()
@@ -60,6 +61,7 @@ def test_seller_logs_in_switches_language_and_logs_out(page: Page, live_server, 
             "Chat Guideline",
             "Tickets",
             "Appeals",
+            "Members",
         ]
     )
     expect(page.get_by_text("Your role: Owner")).to_be_visible()
