@@ -1,7 +1,8 @@
 from functools import wraps
 
+from django import forms
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
 from django.contrib.auth import admin as auth_admin  # registers User and Group first
 from django.contrib.auth import get_user_model
@@ -14,12 +15,50 @@ from django.utils.translation import ngettext
 from seller_portal.admin_base import PortalAdminMixin, PortalModelAdmin
 from seller_portal.admin_checks import CheckedAutocomplete, CheckedDateFieldListFilter
 from seller_portal.models import LoginFailure, Membership, MembershipChange, Shop
+from seller_portal.services import (
+    MembershipError,
+    membership_add,
+    membership_change_role,
+    membership_last_owner_problem,
+    membership_remove,
+)
+
+
+class MembershipAdminForm(forms.ModelForm):
+    """Refuses, as a form error, a change the services would refuse: the shop's last owner
+    made an agent (a second membership of a user in a shop is the model's own unique check)."""
+
+    class Meta:
+        model = Membership
+        fields = ["user", "shop", "role"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is not None and "role" in self.changed_data:
+            problem = membership_last_owner_problem(self.instance, new_role=cleaned.get("role"))
+            if problem:
+                raise forms.ValidationError(problem)
+        return cleaned
 
 
 class MembershipInline(CheckedAutocomplete, admin.TabularInline):
+    """The shop's members, to read: changes go through the membership admin, whose every
+    change is audited and keeps the shop's last owner (seller_portal/services.py)."""
+
     model = Membership
     extra = 0
-    autocomplete_fields = ["user"]
+    fields = readonly_fields = ["user", "role", "created_at"]
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Shop)
@@ -37,11 +76,42 @@ class ShopAdmin(PortalModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(PortalModelAdmin):
+    """Staff add members, change roles and remove members through the same services as owners
+    do on the members page: every change leaves a `MembershipChange` row, and the shop's last
+    owner is never demoted or removed."""
+
+    form = MembershipAdminForm
     list_display = ["user", "shop", "role", "created_at"]
     list_filter = ["role"]
     search_fields = ["user__username", "user__email", "shop__code", "shop__name"]
     autocomplete_fields = ["user", "shop"]
     list_select_related = ["user", "shop"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["user", "shop"] if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            if "role" in form.changed_data:
+                membership_change_role(membership=obj, role=obj.role, by=request.user)
+            return
+        added = membership_add(shop=obj.shop, user=obj.user, role=obj.role, by=request.user)
+        obj.pk = added.pk
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and membership_last_owner_problem(obj, new_role=None):
+            return False  # the shop's last owner
+        return super().has_delete_permission(request, obj)
+
+    def delete_model(self, request, obj):
+        membership_remove(membership=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for membership in queryset.order_by("pk"):
+            try:
+                membership_remove(membership=membership, by=request.user)
+            except MembershipError as refused:
+                self.message_user(request, f"{membership}: {refused}", messages.ERROR)
 
 
 class NameKnownFilter(admin.SimpleListFilter):

@@ -68,11 +68,13 @@ class Membership(models.Model):
 
 
 class MembershipChange(models.Model):
-    """Who changed a shop's team, when, and how: a role changed or a member removed
+    """Who changed a shop's team, when, and how: a member added (by staff, in admin), a role
+    changed or a member removed, by an owner on the members page or by staff in admin
     (`seller_portal/services.py`). Usernames are kept as text too, so the row still says who
     it was about and who made it after either account is gone."""
 
     class Action(models.TextChoices):
+        ADDED = "added", _("Ditambahkan ke toko")
         ROLE_CHANGED = "role_changed", _("Peran diubah")
         REMOVED = "removed", _("Dihapus dari toko")
 
@@ -82,7 +84,7 @@ class MembershipChange(models.Model):
     )
     username = models.CharField(_("nama pengguna"), max_length=150)
     action = models.CharField(_("tindakan"), max_length=20, choices=Action.choices)
-    old_role = models.CharField(_("peran lama"), max_length=16, choices=Role.choices)
+    old_role = models.CharField(_("peran lama"), max_length=16, choices=Role.choices, blank=True)
     new_role = models.CharField(_("peran baru"), max_length=16, choices=Role.choices, blank=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

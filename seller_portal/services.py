@@ -38,9 +38,43 @@ def _locked(membership: Membership, by) -> tuple[Membership, list[Membership]]:
     current = next((m for m in members if m.pk == membership.pk), None)
     if current is None:
         raise MembershipError(_("Anggota ini tidak ditemukan di toko."))
-    if not any(m.user_id == by.pk and m.role == Role.OWNER for m in members):
-        raise MembershipError(_("Hanya pemilik toko yang dapat mengelola anggota."))
+    _may_manage(by, members)
     return current, members
+
+
+def _may_manage(by, members: list[Membership]) -> None:
+    """An owner of the shop, or staff who may change memberships (in admin), manage its team."""
+    if any(m.user_id == by.pk and m.role == Role.OWNER for m in members):
+        return
+    if by.is_staff and by.has_perm("seller_portal.change_membership"):
+        return
+    raise MembershipError(_("Hanya pemilik toko yang dapat mengelola anggota."))
+
+
+def membership_last_owner_problem(membership: Membership, *, new_role: str | None) -> str | None:
+    """Why demoting (`new_role` an agent) or removing (`new_role` None) this member would be
+    refused as it stands now: for a form to say before a change is tried."""
+    if membership.pk is None or (new_role is not None and new_role == Role.OWNER):
+        return None
+    stored = Membership.objects.filter(pk=membership.pk).values_list("role", flat=True).first()
+    if stored != Role.OWNER:
+        return None
+    owners = Membership.objects.filter(shop_id=membership.shop_id, role=Role.OWNER).count()
+    return _("Toko harus memiliki setidaknya satu pemilik.") if owners <= 1 else None
+
+
+@transaction.atomic
+def membership_add(*, shop, user, role: str, by) -> Membership:
+    """Add a member (staff, in admin, until owners invite their own)."""
+    if role not in Role.values:
+        raise MembershipError(_("Peran tidak dikenal."))
+    members = list(Membership.objects.select_for_update().filter(shop_id=shop.pk).order_by("pk"))
+    _may_manage(by, members)
+    if any(m.user_id == user.pk for m in members):
+        raise MembershipError(_("%(name)s sudah menjadi anggota toko ini.") % {"name": user})
+    membership = Membership.objects.create(shop=shop, user=user, role=role)
+    _record(membership=membership, action=Action.ADDED, old_role="", new_role=role, by=by)
+    return membership
 
 
 def _owners(members: list[Membership]) -> int:

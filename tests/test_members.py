@@ -452,3 +452,96 @@ def test_the_query_count_does_not_grow_with_the_members(client, shop, owner, age
     assert html.count("Peran diubah: Agen → Pemilik") == 8
     assert len(ten) == len(two)
     assert len(two) <= 8
+
+
+# --- Staff in admin: the same services, audited, never the last owner ------------------------
+
+
+@pytest.fixture
+def admin_client(client, db):
+    staff = create_user("admin", is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    return client
+
+
+MEMBERSHIPS = "/admin/seller_portal/membership/"
+
+
+def test_staff_adding_a_member_in_admin_is_recorded(admin_client, shop, owner, frozen):
+    newcomer = create_user("baru")
+
+    response = admin_client.post(
+        f"{MEMBERSHIPS}add/", {"user": newcomer.pk, "shop": shop.pk, "role": "agent"}
+    )
+
+    assert response.status_code == 302
+    assert membership(newcomer).role == "agent"
+    assert changes() == [
+        ("toko-a", "baru", "baru", "added", "", "agent", "admin", "admin", AT),
+    ]
+
+
+def test_staff_changing_a_role_in_admin_is_recorded(admin_client, shop, owner, agent, frozen):
+    response = admin_client.post(f"{MEMBERSHIPS}{membership(agent).pk}/change/", {"role": "owner"})
+
+    assert response.status_code == 302
+    assert membership(agent).role == "owner"
+    assert changes() == [
+        ("toko-a", "agen", "agen", "role_changed", "agent", "owner", "admin", "admin", AT),
+    ]
+
+
+def test_staff_cannot_make_the_last_owner_an_agent_in_admin(admin_client, shop, owner, agent):
+    before = state(shop)
+
+    response = admin_client.post(f"{MEMBERSHIPS}{membership(owner).pk}/change/", {"role": "agent"})
+
+    assert response.status_code == 200
+    assert "Toko harus memiliki setidaknya satu pemilik." in response.content.decode()
+    assert state(shop) == before
+
+
+def test_staff_removing_a_member_in_admin_is_recorded(admin_client, shop, owner, agent, frozen):
+    response = admin_client.post(f"{MEMBERSHIPS}{membership(agent).pk}/delete/", {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not Membership.objects.filter(user=agent).exists()
+    assert changes() == [
+        ("toko-a", "agen", "agen", "removed", "agent", "", "admin", "admin", AT),
+    ]
+
+
+def test_the_last_owner_cannot_be_deleted_in_admin(admin_client, shop, owner, agent):
+    before = state(shop)
+
+    page = admin_client.get(f"{MEMBERSHIPS}{membership(owner).pk}/delete/")
+    response = admin_client.post(f"{MEMBERSHIPS}{membership(owner).pk}/delete/", {"post": "yes"})
+
+    assert (page.status_code, response.status_code) == (403, 403)
+    assert state(shop) == before
+
+
+def test_deleting_several_in_admin_with_the_last_owner_among_them_deletes_none(
+    admin_client, shop, owner, agent
+):
+    before = state(shop)
+
+    response = admin_client.post(
+        MEMBERSHIPS,
+        {
+            "action": "delete_selected",
+            "_selected_action": [membership(owner).pk, membership(agent).pk],
+            "post": "yes",
+        },
+    )
+
+    assert response.status_code == 403
+    assert state(shop) == before
+
+
+def test_the_shop_page_in_admin_lists_members_without_changing_them(admin_client, shop, owner):
+    page = admin_client.get(f"/admin/seller_portal/shop/{shop.pk}/change/")
+
+    assert page.status_code == 200
+    assert "pemilik" in page.content.decode()
+    assert 'name="memberships-0-role"' not in page.content.decode()  # no editable inline
