@@ -42,7 +42,7 @@ from performance.models import CsWeek, EnforcementRecord, Event
 from performance.rules.calendar import wib_midnight
 from performance.rules.penalties import penalty_status
 from seller_portal import clock
-from seller_portal.admin_base import PortalModelAdmin
+from seller_portal.admin_base import PortalModelAdmin, ReadOnlyInline
 
 # --- Decisions ----------------------------------------------------------------------------------
 
@@ -139,21 +139,6 @@ class AgeFilter(admin.SimpleListFilter):
         if self.value() == "4+":
             return queryset.filter(created_at__lt=three_days_ago)
         return queryset
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class EvidenceInline(ReadOnlyInline):

@@ -12,8 +12,8 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from seller_portal.admin_base import PortalAdminMixin, PortalModelAdmin
-from seller_portal.admin_checks import CheckedAutocomplete, CheckedDateFieldListFilter
+from seller_portal.admin_base import PortalAdminMixin, PortalModelAdmin, ReadOnlyInline
+from seller_portal.admin_checks import CheckedDateFieldListFilter
 from seller_portal.models import LoginFailure, Membership, MembershipChange, Shop
 from seller_portal.services import (
     MembershipError,
@@ -41,24 +41,13 @@ class MembershipAdminForm(forms.ModelForm):
         return cleaned
 
 
-class MembershipInline(CheckedAutocomplete, admin.TabularInline):
+class MembershipInline(ReadOnlyInline):
     """The shop's members, to read: changes go through the membership admin, whose every
     change is audited and keeps the shop's last owner (seller_portal/services.py)."""
 
     model = Membership
-    extra = 0
     fields = readonly_fields = ["user", "role", "created_at"]
-    can_delete = False
     show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Shop)

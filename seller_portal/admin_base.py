@@ -152,3 +152,20 @@ class PortalAdminMixin(CheckedAutocomplete):
 
 class PortalModelAdmin(PortalAdminMixin, admin.ModelAdmin):
     pass
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """Related rows shown on their parent's page, to read only."""
+
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

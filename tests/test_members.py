@@ -39,6 +39,13 @@ def agent(shop):
     return create_user("agen", shop=shop, role="agent", first_name="Budi")
 
 
+def reader(who):
+    """A staff member who reads every shop without belonging to it."""
+    if who == "support":
+        return create_user("cs", groups=["support"], is_staff=True)
+    return create_user("root", is_staff=True, is_superuser=True)
+
+
 def membership(user):
     return Membership.objects.get(user=user)
 
@@ -257,11 +264,7 @@ def test_the_owner_sees_every_member_with_the_controls(client, shop, owner, agen
 
 @pytest.mark.parametrize("who", ["agent", "support", "superuser"])
 def test_others_who_open_the_shop_read_the_list_without_controls(client, shop, owner, agent, who):
-    user = {
-        "agent": agent,
-        "support": create_user("cs", groups=["support"], is_staff=True),
-        "superuser": create_user("root", is_staff=True, is_superuser=True),
-    }[who]
+    user = agent if who == "agent" else reader(who)
     client.force_login(user)
 
     html = client.get(URL).content.decode()
@@ -274,11 +277,7 @@ def test_others_who_open_the_shop_read_the_list_without_controls(client, shop, o
 
 @pytest.mark.parametrize("who", ["agent", "support", "superuser"])
 def test_only_owners_may_post(client, shop, owner, agent, who):
-    user = {
-        "agent": agent,
-        "support": create_user("cs", groups=["support"], is_staff=True),
-        "superuser": create_user("root", is_staff=True, is_superuser=True),
-    }[who]
+    user = agent if who == "agent" else reader(who)
     client.force_login(user)
     before = state(shop)
 
